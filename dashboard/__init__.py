@@ -1,0 +1,1 @@
+"""The analyst's map of the Iran–Pakistan border crisis."""

@@ -1,0 +1,131 @@
+"""Border geometry, and the join of events to it.
+
+The geometry files are small GeoJSON derived at build time from Natural Earth
+(see ``data/geometry/PROVENANCE.md``); nothing here needs the large source
+packages. The join is vectorised (an STRtree spatial join and shapely 2 array
+operations), so it serves a few curated events and a million imported ones
+alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod, Transformer
+
+# UTM zone 41N straddles the Iran–Pakistan border (its central meridian, 63 E,
+# crosses it): nearest points found here are true to well under 1% near the
+# border; the distance itself is then measured on the ellipsoid.
+METRIC_CRS = "EPSG:32641"
+WGS84 = "EPSG:4326"
+_GEOD = Geod(ellps="WGS84")
+# Natural Earth 1:10m places a border within a few hundred metres; a point this
+# close to its declared country is not flagged as lying in another.
+MISMATCH_TOLERANCE_KM = 2.0
+
+COUNTRY_ALIASES = {
+    "iran": "Iran",
+    "iran (islamic republic of)": "Iran",
+    "islamic republic of iran": "Iran",
+    "pakistan": "Pakistan",
+    "islamic republic of pakistan": "Pakistan",
+    "afghanistan": "Afghanistan",
+}
+
+
+@dataclass(frozen=True)
+class BorderGeometry:
+    countries: gpd.GeoDataFrame  # name, iso3, geometry
+    provinces: gpd.GeoDataFrame  # name, country, iso3, geometry
+    border: shapely.LineString | shapely.MultiLineString
+
+    @property
+    def border_km(self) -> float:
+        return float(_GEOD.geometry_length(self.border)) / 1000
+
+
+def load_geometry(folder: Path) -> BorderGeometry:
+    """Read the three derived GeoJSON files from ``folder``."""
+    paths = {name: folder / f"{name}.geojson" for name in ("countries", "provinces", "border_iran_pakistan")}
+    for path in paths.values():
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: border geometry file missing (rebuild: python scripts/build_geometry.py)")
+    countries = gpd.read_file(paths["countries"]).to_crs(WGS84)
+    provinces = gpd.read_file(paths["provinces"]).to_crs(WGS84)
+    border = gpd.read_file(paths["border_iran_pakistan"]).to_crs(WGS84).geometry.union_all()
+    return BorderGeometry(countries[["name", "iso3", "geometry"]], provinces, border)
+
+
+def canonical_country(name: str) -> str:
+    """The geometry's spelling of a country name, or the name as given."""
+    return COUNTRY_ALIASES.get(str(name).strip().lower(), str(name).strip())
+
+
+def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFrame:
+    """Add where each event lies and how it relates to the border.
+
+    Adds ``country_geo`` and ``admin1_geo`` (the polygons the point falls in,
+    empty when outside the mapped countries), ``distance_to_border_km``,
+    ``cross_border`` (an origin country is given and differs from the country
+    where the event landed) and ``location_mismatch`` (the point lies in a
+    mapped country other than the declared one, beyond the tolerance).
+    """
+    points = gpd.GeoDataFrame(
+        events.reset_index(drop=True),
+        geometry=gpd.points_from_xy(events["longitude"], events["latitude"]),
+        crs=WGS84,
+    )
+    points["country_geo"] = _polygon_name(points, geometry.countries)
+    points["admin1_geo"] = _polygon_name(points, geometry.provinces)
+    points["distance_to_border_km"] = distance_to_line_km(points.geometry, geometry.border)
+    declared = points["country"].map(canonical_country)
+    landed = points["country_geo"].where(points["country_geo"] != "", declared)
+    origin = points.get("origin_country", pd.Series("", index=points.index)).fillna("").map(canonical_country)
+    points["cross_border"] = (origin != "") & (origin != landed)
+    points["location_mismatch"] = _mismatch(points, declared, geometry.countries)
+    return points
+
+
+def _polygon_name(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.Series:
+    joined = gpd.sjoin(points[["geometry"]], polygons[["name", "geometry"]], how="left", predicate="within")
+    # A point on a shared edge can match two polygons: keep the first.
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return joined["name"].fillna("").astype(str).reindex(points.index)
+
+
+def distance_to_line_km(points: gpd.GeoSeries, line: shapely.Geometry) -> np.ndarray:
+    """Geodesic distance in km from each point to the nearest point of ``line``."""
+    if len(points) == 0:
+        return np.zeros(0)
+    to_metric = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+    to_wgs = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    mx, my = to_metric.transform(lon, lat)
+    metric_line = shapely.transform(line, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
+    nearest = shapely.shortest_line(shapely.points(mx, my), metric_line)
+    end = shapely.get_coordinates(shapely.get_point(nearest, 1))
+    nlon, nlat = to_wgs.transform(end[:, 0], end[:, 1])
+    _, _, metres = _GEOD.inv(lon, lat, nlon, nlat)
+    return np.round(np.asarray(metres) / 1000, 1)
+
+
+def _mismatch(points: gpd.GeoDataFrame, declared: pd.Series, countries: gpd.GeoDataFrame) -> pd.Series:
+    mapped = set(countries["name"])
+    landed = points["country_geo"]
+    suspect = ((landed != "") & (landed != declared)) | ((landed == "") & declared.isin(mapped))
+    flags = pd.Series(False, index=points.index)
+    if not suspect.any():
+        return flags
+    by_name = countries.set_index("name").geometry
+    for i in points.index[suspect.to_numpy()]:
+        if declared[i] not in by_name.index:
+            flags[i] = True  # declared elsewhere, but the point is in a mapped country
+            continue
+        gap = distance_to_line_km(points.geometry.loc[[i]], by_name[declared[i]].boundary)[0]
+        flags[i] = gap > MISMATCH_TOLERANCE_KM
+    return flags

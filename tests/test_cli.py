@@ -1,0 +1,56 @@
+import shutil
+import subprocess
+import sys
+
+from dashboard.cli import main
+from dashboard.config import REPO_ROOT, events_path
+
+
+def test_validate_curated_exits_zero(capsys):
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_validate_bad_file_names_row_and_column(tmp_path, capsys):
+    lines = events_path().read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    rows = [line for line in lines[1:4]]
+    bad = tmp_path / "bad.csv"
+    import csv
+    import io
+
+    parsed = list(csv.DictReader(io.StringIO("\n".join([lines[0], *rows]))))
+    parsed[0]["event_date"] = "2024-13-45"
+    parsed[1]["latitude"] = "95"
+    parsed[2]["actor1"] = ""
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(parsed)
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{bad}: row 2, column event_date, value '2024-13-45': a date written YYYY-MM-DD",
+        f"{bad}: row 3, column latitude, value '95': a number from -90 to 90",
+        f"{bad}: row 4, column actor1, value '': a value (this column may not be empty)",
+    ]
+
+
+def test_validate_unknown_file_is_usage_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "none.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_validate_not_utf8(tmp_path, capsys):
+    path = tmp_path / "latin1.csv"
+    shutil.copy(events_path(), path)
+    path.write_bytes(path.read_bytes().replace("–".encode(), "\xe9".encode("latin-1")))
+    assert main(["validate", str(path)]) == 1
+    assert "UTF-8" in capsys.readouterr().out
+
+
+def test_module_entry_point_runs():
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "validate"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
