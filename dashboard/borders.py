@@ -27,6 +27,8 @@ _GEOD = Geod(ellps="WGS84")
 # Natural Earth 1:10m places a border within a few hundred metres; a point this
 # close to its declared country is not flagged as lying in another.
 MISMATCH_TOLERANCE_KM = 2.0
+# A cross-border arrow starts this far beyond the border on the origin side.
+ARROW_TAIL_KM = 60.0
 
 COUNTRY_ALIASES = {
     "iran": "Iran",
@@ -82,13 +84,31 @@ def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFr
     )
     points["country_geo"] = _polygon_name(points, geometry.countries)
     points["admin1_geo"] = _polygon_name(points, geometry.provinces)
-    points["distance_to_border_km"] = distance_to_line_km(points.geometry, geometry.border)
+    distance_km, nearest = _nearest_on_line(points.geometry, geometry.border)
+    points["distance_to_border_km"] = np.round(distance_km, 1)
     declared = points["country"].map(canonical_country)
     landed = points["country_geo"].where(points["country_geo"] != "", declared)
     origin = points.get("origin_country", pd.Series("", index=points.index)).fillna("").map(canonical_country)
     points["cross_border"] = (origin != "") & (origin != landed)
     points["location_mismatch"] = _mismatch(points, declared, geometry.countries)
+    points["origin_lat"], points["origin_lon"] = _arrow_tails(points, nearest)
     return points
+
+
+def _arrow_tails(points: gpd.GeoDataFrame, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where a cross-border arrow starts: beyond the nearest border point, on the
+    far side from the site, so the arrow visibly crosses the line."""
+    lat = np.full(len(points), np.nan)
+    lon = np.full(len(points), np.nan)
+    rows = np.flatnonzero(points["cross_border"].to_numpy())
+    if len(rows) == 0:
+        return lat, lon
+    site_lon, site_lat = points.geometry.x.to_numpy()[rows], points.geometry.y.to_numpy()[rows]
+    azimuth, _, _ = _GEOD.inv(site_lon, site_lat, nearest[rows, 0], nearest[rows, 1])
+    lon[rows], lat[rows], _ = _GEOD.fwd(
+        nearest[rows, 0], nearest[rows, 1], azimuth, np.full(len(rows), ARROW_TAIL_KM * 1000)
+    )
+    return lat, lon
 
 
 def _polygon_name(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.Series:
@@ -100,8 +120,13 @@ def _polygon_name(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.Se
 
 def distance_to_line_km(points: gpd.GeoSeries, line: shapely.Geometry) -> np.ndarray:
     """Geodesic distance in km from each point to the nearest point of ``line``."""
+    return np.round(_nearest_on_line(points, line)[0], 1)
+
+
+def _nearest_on_line(points: gpd.GeoSeries, line: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """Distance in km to, and lon/lat of, the nearest point of ``line``."""
     if len(points) == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros((0, 2))
     to_metric = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
     to_wgs = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
@@ -111,7 +136,7 @@ def distance_to_line_km(points: gpd.GeoSeries, line: shapely.Geometry) -> np.nda
     end = shapely.get_coordinates(shapely.get_point(nearest, 1))
     nlon, nlat = to_wgs.transform(end[:, 0], end[:, 1])
     _, _, metres = _GEOD.inv(lon, lat, nlon, nlat)
-    return np.round(np.asarray(metres) / 1000, 1)
+    return np.asarray(metres) / 1000, np.column_stack([nlon, nlat])
 
 
 def _mismatch(points: gpd.GeoDataFrame, declared: pd.Series, countries: gpd.GeoDataFrame) -> pd.Series:

@@ -1,0 +1,285 @@
+"""The page: widgets in, pure functions called, results shown. No logic lives here.
+
+Run with ``streamlit run dashboard/app.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repo root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import filters, mapview, offline, style
+from dashboard.curated import Dataset, load_curated
+from dashboard.problems import DataError
+from dashboard.record import record_rows
+from dashboard.summary import headline
+from dashboard.timeline import brushed_dates, timeline_chart
+
+TABLE_KEY = "event_table"
+TIMELINE_KEY = "timeline"
+LIST_COLUMNS = {
+    "event_date": "Date",
+    "event_type": "Type",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "location": "Location",
+    "fatalities": "Fatalities",
+    "distance_to_border_km": "Km to border",
+}
+
+
+@st.cache_resource(show_spinner="Loading events and borders…")
+def cached_dataset() -> Dataset:
+    return load_curated()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Iran–Pakistan border crisis map", page_icon="🗺️", layout="wide")
+    try:
+        data = cached_dataset()
+    except (DataError, FileNotFoundError) as err:
+        st.error(f"The event data cannot be loaded:\n\n```\n{err}\n```")
+        st.stop()
+    if "initialised" not in st.session_state:
+        restore_from_url(data)
+    apply_timeline_brush()
+    spec = sidebar_filters(data)
+    shown = filters.apply(data.events, spec)
+    selected = current_selection(shown)
+    write_url(spec, selected)
+
+    st.markdown(f"#### {filters.describe(spec, len(shown))}")
+    st.caption(f"Data in view: **{data.label}**")
+    show_headline(shown)
+    colours = style.actor_colours(data.events["actor1"])
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        clicked = show_map(data, shown, colours, selected)
+    with right:
+        table_choice = show_table(shown, selected)
+    show_detail(data, shown, selected)
+    show_timeline(shown, colours)
+    resolve_selection(clicked, table_choice, selected)
+
+
+# --- URL and session state ----------------------------------------------------
+
+
+def restore_from_url(data: Dataset) -> None:
+    """First run: set the widgets from the URL; bad values become notices."""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    spec, notices = filters.from_query(query)
+    options = filters.options(data.events)
+    for name in filters.LIST_FIELDS:
+        unknown = [v for v in getattr(spec, name) if v not in options[name]]
+        if unknown:
+            notices.append(f"Ignored {filters.QUERY_KEYS[name]}={', '.join(unknown)}: not in the data.")
+            spec = replace(spec, **{name: tuple(v for v in getattr(spec, name) if v in options[name])})
+    set_widgets(spec, data)
+    selected = query.get("event", [None])[-1]
+    if selected and selected not in set(data.events["event_id"]):
+        notices.append(f"Ignored event={selected!r}: no such event.")
+        selected = None
+    st.session_state["selected_id"] = selected
+    st.session_state["url_notices"] = notices
+    st.session_state["initialised"] = True
+
+
+def set_widgets(spec: filters.FilterSpec, data: Dataset) -> None:
+    first, last = data_date_range(data)
+    st.session_state["f_dates"] = (spec.start or first, spec.end or last)
+    for name in filters.LIST_FIELDS:
+        st.session_state[f"f_{name}"] = list(getattr(spec, name))
+    st.session_state["f_min_fatalities"] = spec.min_fatalities
+    st.session_state["f_text"] = spec.text
+    st.session_state["f_precise_only"] = spec.precise_only
+
+
+def write_url(spec: filters.FilterSpec, selected: str | None) -> None:
+    query = filters.to_query(spec)
+    if selected:
+        query["event"] = selected
+    if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}:
+        st.query_params.from_dict(query)
+
+
+def data_date_range(data: Dataset) -> tuple:
+    dates = data.events["event_date"]
+    return dates.min().date(), dates.max().date()
+
+
+# --- Sidebar ------------------------------------------------------------------
+
+
+def set_dates(start, end) -> None:
+    st.session_state["f_dates"] = (start, end)
+
+
+def sidebar_filters(data: Dataset) -> filters.FilterSpec:
+    first, last = data_date_range(data)
+    options = filters.options(data.events)
+    with st.sidebar:
+        st.header("Filters")
+        for notice in st.session_state.get("url_notices", []):
+            st.warning(notice, icon="⚠️")
+        presets = st.columns(2)
+        presets[0].button(
+            "Crisis 16–29 Jan 2024",
+            on_click=set_dates,
+            args=(filters.CRISIS_START, filters.CRISIS_END),
+            width="stretch",
+        )
+        presets[1].button("All dates", on_click=set_dates, args=(first, last), width="stretch")
+        dates = st.date_input("Date range", key="f_dates", min_value=min(first, filters.CRISIS_START), max_value=last)
+        start, end = (dates[0], dates[-1]) if isinstance(dates, tuple | list) and dates else (first, last)
+        actors = st.multiselect(
+            "Actor (either side)", options["actors"], key="f_actors", format_func=filters.actor_label
+        )
+        event_types = st.multiselect("Event type", options["event_types"], key="f_event_types")
+        countries = st.multiselect("Country (where it happened)", options["countries"], key="f_countries")
+        provinces = st.multiselect("Province", options["provinces"], key="f_provinces")
+        min_fatalities = st.number_input("Minimum fatalities", min_value=0, step=1, key="f_min_fatalities")
+        text = st.text_input("Search location and notes", key="f_text", max_chars=200)
+        precise = st.toggle(
+            "Only precise dates and places",
+            key="f_precise_only",
+            help="Hide events known only to the week, month or year, or only to the province.",
+        )
+        st.divider()
+        st.selectbox(
+            "Basemap",
+            mapview.basemap_choices(),
+            key="basemap",
+            format_func=mapview.BASEMAP_LABELS.get,
+            help="Tiles need a network; borders and events always draw.",
+        )
+    whole_range = (start, end) == (first, last)
+    return filters.FilterSpec(
+        start=None if whole_range else start,
+        end=None if whole_range else end,
+        actors=tuple(actors),
+        event_types=tuple(event_types),
+        countries=tuple(countries),
+        provinces=tuple(provinces),
+        min_fatalities=int(min_fatalities),
+        text=text,
+        precise_only=precise,
+    )
+
+
+def apply_timeline_brush() -> None:
+    """A brushed interval on the timeline narrows the date range (before the widget draws)."""
+    interval = brushed_dates(st.session_state.get(TIMELINE_KEY))
+    if interval and interval != st.session_state.get("applied_brush"):
+        st.session_state["applied_brush"] = interval
+        set_dates(*interval)
+
+
+# --- Main panels --------------------------------------------------------------
+
+
+def show_headline(shown: pd.DataFrame) -> None:
+    figures = headline(shown)
+    cols = st.columns(4)
+    cols[0].metric("Events", figures.events)
+    cols[1].metric(
+        "Fatalities",
+        figures.fatalities_text,
+        help=f"Low–high where sources differ; {figures.fatalities_unknown} events have no figure.",
+    )
+    cols[2].metric("Cross-border strikes", figures.cross_border)
+    median = "–" if figures.median_distance_km is None else f"{figures.median_distance_km:,.0f} km"
+    cols[3].metric("Median distance to border", median)
+
+
+def current_selection(shown: pd.DataFrame) -> str | None:
+    selected = st.session_state.get("selected_id")
+    return selected if selected in set(shown["event_id"]) else None
+
+
+def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None) -> str | None:
+    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], colours))
+    layer = mapview.build_event_layer(shown, colours, selected)
+    center, zoom = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
+    if selected:
+        event = shown.loc[shown["event_id"] == selected].iloc[0]
+        center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
+    out = st_folium(
+        base,
+        key="map",
+        feature_group_to_add=layer,
+        center=center,
+        zoom=zoom,
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+    return mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"))
+
+
+def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
+    table = shown[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
+    table["Date"] = table["Date"].dt.date
+    positions = [int(i) for i in (table.index == selected).nonzero()[0]]
+    # Streamlit keeps a selection as row positions, which go stale when the
+    # filter changes: a key made of the rows and the selection starts afresh.
+    key = f"{TABLE_KEY}_{hashlib.sha1(('|'.join(table.index) + f'#{selected}').encode()).hexdigest()[:12]}"
+    state = st.dataframe(
+        table,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        selection_default={"selection": {"rows": positions}},
+        height=560,
+        width="stretch",
+        column_config={"Km to border": st.column_config.NumberColumn(format="%.0f")},
+    )
+    rows = state.selection.rows if state else []
+    return str(table.index[rows[0]]) if rows and rows[0] < len(table) else None
+
+
+def resolve_selection(clicked: str | None, table_choice: str | None, selected: str | None) -> None:
+    """A new map click, or a changed list row, becomes the selection."""
+    chosen = selected
+    if clicked and clicked != st.session_state.get("last_click"):
+        st.session_state["last_click"] = clicked
+        chosen = clicked
+    elif table_choice != selected:
+        chosen = table_choice
+    if chosen != selected:
+        st.session_state["selected_id"] = chosen
+        st.rerun()
+
+
+def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> None:
+    st.subheader("Selected event")
+    if not selected:
+        st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
+        return
+    event = shown.loc[shown["event_id"] == selected].iloc[0]
+    rows = record_rows(event, data.sources)
+    with st.container(border=True):
+        for label, value in rows:
+            if label == "Quoted passage":
+                st.markdown(f"**{label}**")
+                st.text(value)  # shown as text: never rendered as markup
+            else:
+                st.text(f"{label}: {value}")
+
+
+def show_timeline(shown: pd.DataFrame, colours: dict) -> None:
+    st.subheader("Timeline")
+    st.caption("Drag across the chart to narrow the date range.")
+    st.altair_chart(timeline_chart(shown, colours), key=TIMELINE_KEY, on_select="rerun", width="stretch")
+
+
+main()

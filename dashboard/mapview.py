@@ -1,0 +1,272 @@
+"""Build the folium map: borders that always draw, events that say who and what.
+
+The map is two parts so the page can keep the first and swap the second:
+``build_base_map`` (countries, provinces, the border, tiles, legend) changes
+only with the basemap, and ``build_event_layer`` (markers, cross-border arrows,
+the selection) changes with every filter. ``build_map`` joins them for exports
+and tests. Nothing here calls Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from dashboard import config, style
+from dashboard.borders import BorderGeometry
+from dashboard.record import record_rows
+
+REGION_CENTER = (28.2, 63.0)
+REGION_ZOOM = 6
+SELECTED_ZOOM = 9
+TOOLTIP_SEPARATOR = " · "
+
+BASEMAPS = {
+    "none": None,
+    "street": ("OpenStreetMap", "© OpenStreetMap contributors"),
+    "satellite": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Imagery © Esri",
+    ),
+    "light": ("https://a.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png", "© OpenStreetMap contributors © CARTO"),
+}
+BASEMAP_LABELS = {
+    "none": "None (borders and events only)",
+    "street": "Street map",
+    "satellite": "Satellite imagery",
+    "light": "Light map",
+    "own": "Own tile server",
+}
+
+
+def basemap_choices() -> list[str]:
+    """Basemaps on offer: 'none' first when the deployment is offline."""
+    names = ["none", "street", "satellite", "light"]
+    if config.get("tile_url"):
+        names.insert(1, "own")
+    if not config.get_bool("offline"):
+        names.remove("none")
+        names.append("none")
+    return names
+
+
+def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colours: dict | None = None) -> folium.Map:
+    """Countries, provinces and the border, framed on the border region."""
+    m = folium.Map(location=REGION_CENTER, zoom_start=REGION_ZOOM, tiles=None, max_zoom=18, control_scale=True)
+    _add_tiles(m, basemap)
+    m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{style.WATER}}}</style>"))
+    folium.GeoJson(
+        geometry.countries,
+        name="Countries",
+        style_function=lambda f: {
+            "fillColor": style.COUNTRY_FILL.get(f["properties"]["name"], "#ffffff"),
+            "color": style.COUNTRY_EDGE,
+            "weight": 1,
+            "fillOpacity": 0.85 if basemap == "none" else 0.15,
+        },
+        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+        interactive=False,
+    ).add_to(m)
+    folium.GeoJson(
+        geometry.provinces,
+        name="Provinces",
+        style_function=lambda f: {
+            "fillColor": style.PROVINCE_FILL.get(f["properties"]["name"], "#cccccc"),
+            "color": style.COUNTRY_EDGE,
+            "weight": 1,
+            "dashArray": "4 3",
+            "fillOpacity": 0.35,
+        },
+        interactive=False,
+    ).add_to(m)
+    folium.GeoJson(
+        gpd.GeoDataFrame({"name": ["Iran–Pakistan border"]}, geometry=[geometry.border], crs=4326),
+        name="Iran–Pakistan border",
+        style_function=lambda f: {"color": style.BORDER_COLOUR, "weight": 4, "opacity": 0.9},
+        interactive=False,
+    ).add_to(m)
+    _add_province_labels(m, geometry)
+    if actor_colours is not None:
+        m.get_root().html.add_child(Element(legend_html(actor_colours)))
+    return m
+
+
+def _add_tiles(m: folium.Map, basemap: str) -> None:
+    if basemap == "none":
+        return
+    if basemap == "own":
+        tiles, attribution = config.get("tile_url"), config.get("tile_attribution")
+    elif basemap in BASEMAPS:
+        tiles, attribution = BASEMAPS[basemap]
+    else:
+        raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAP_LABELS)}")
+    folium.TileLayer(tiles, attr=attribution, name=BASEMAP_LABELS[basemap], max_zoom=18).add_to(m)
+
+
+def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
+    for name, point in zip(geometry.provinces["name"], geometry.provinces.representative_point(), strict=True):
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="province-label">{html.escape(name)}</div>',
+                icon_size=(160, 20),
+                icon_anchor=(80, 10),
+                class_name="province-label-icon",
+            ),
+            interactive=False,
+        ).add_to(m)
+    css = (
+        "<style>.province-label{font:italic 13px sans-serif;color:#495057;text-align:center;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"
+    )
+    m.get_root().header.add_child(Element(css))
+
+
+def build_event_layer(
+    events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None
+) -> folium.FeatureGroup:
+    """Markers (colour = actor1, shape = event type), arrows for cross-border
+    strikes, and a ring around the selected event."""
+    layer = folium.FeatureGroup(name="Events")
+    for _, event in events[events["cross_border"] & events["origin_lat"].notna()].iterrows():
+        _add_arrow(layer, event)
+    offsets = _stack_offsets(events)
+    for position, (_, event) in enumerate(events.iterrows()):
+        colour = colours.get(event["actor1"], style.OTHER_COLOUR)
+        shape = style.shape_for(event["event_type"])
+        dx, dy = offsets[position]
+        folium.Marker(
+            [event["latitude"], event["longitude"]],
+            icon=folium.DivIcon(
+                html=style.marker_svg(shape, colour, size=18),
+                icon_size=(18, 18),
+                icon_anchor=(9 - dx, 9 - dy),
+                class_name="event-marker",
+            ),
+            tooltip=folium.Tooltip(tooltip_text(event)),
+            popup=folium.Popup(popup_html(event), max_width=420),
+        ).add_to(layer)
+        if event["event_id"] == selected_id:
+            folium.CircleMarker(
+                [event["latitude"], event["longitude"]],
+                radius=16,
+                color=style.SELECTED_COLOUR,
+                weight=4,
+                fill=False,
+                class_name="selected-ring",
+            ).add_to(layer)
+    return layer
+
+
+def _stack_offsets(events: pd.DataFrame) -> list[tuple[float, float]]:
+    """Pixel offsets that fan out events sharing one point, so each can be clicked.
+
+    The coordinates stay true (the popup and exports show them); only the
+    icon is drawn around the point.
+    """
+    keys = list(zip(events["latitude"].round(5), events["longitude"].round(5), strict=True))
+    groups: dict[tuple, list[int]] = {}
+    for position, key in enumerate(keys):
+        groups.setdefault(key, []).append(position)
+    offsets = [(0.0, 0.0)] * len(keys)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        radius = max(12.0, 4.0 * len(members))
+        for k, position in enumerate(members):
+            angle = 2 * math.pi * k / len(members) - math.pi / 2
+            offsets[position] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
+    return offsets
+
+
+def _add_arrow(layer: folium.FeatureGroup, event: pd.Series) -> None:
+    start = (event["origin_lat"], event["origin_lon"])
+    end = (event["latitude"], event["longitude"])
+    label = html.escape(f"{event['origin_country']} → {event['country_geo'] or event['country']}")
+    folium.PolyLine([start, end], color=style.ARROW_COLOUR, weight=3, dash_array="8 6", tooltip=label).add_to(layer)
+    folium.Polygon(_arrow_head(start, end), color=style.ARROW_COLOUR, fill=True, fill_opacity=1, weight=1).add_to(layer)
+
+
+def _arrow_head(start: tuple[float, float], end: tuple[float, float], size_km: float = 9.0) -> list:
+    lat0 = math.radians(end[0])
+    dx = (end[1] - start[1]) * math.cos(lat0)
+    dy = end[0] - start[0]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    back = size_km / 111.0
+    points = [end]
+    for side in (-1, 1):
+        bx = -ux * math.cos(0.45) - side * -uy * math.sin(0.45)
+        by = -uy * math.cos(0.45) - side * ux * math.sin(0.45)
+        points.append((end[0] + by * back, end[1] + bx * back / math.cos(lat0)))
+    return points
+
+
+def tooltip_text(event: pd.Series) -> str:
+    """Date, type and actors; starts with the event id so a click can be traced."""
+    actors = event["actor1"] + (f" vs {event['actor2']}" if event["actor2"] else "")
+    parts = [event["event_id"], event["event_date"].strftime("%-d %b %Y"), event["event_type"], actors]
+    return html.escape(TOOLTIP_SEPARATOR.join(parts))
+
+
+def event_id_from_tooltip(tooltip: str | None) -> str | None:
+    if not tooltip:
+        return None
+    return html.unescape(tooltip).split(TOOLTIP_SEPARATOR, 1)[0].strip() or None
+
+
+def popup_html(event: pd.Series) -> str:
+    """The full record as an escaped HTML table."""
+    cells = "".join(
+        f'<tr><th style="text-align:left;vertical-align:top;padding-right:6px">{html.escape(label)}</th>'
+        f"<td>{html.escape(value)}</td></tr>"
+        for label, value in record_rows(event)
+    )
+    return f'<table style="font-size:12px">{cells}</table>'
+
+
+def legend_html(actor_colours: dict[str, str]) -> str:
+    """A legend fixed in the map's corner: actors, event types, border, provinces."""
+    shown = list(actor_colours.items())[: style.MAX_LEGEND_ACTORS]
+    actor_rows = "".join(
+        f"<div>{style.marker_svg('circle', colour, 12)} {html.escape(actor)}</div>" for actor, colour in shown
+    )
+    if len(actor_colours) > len(shown):
+        actor_rows += f"<div>{style.marker_svg('circle', style.OTHER_COLOUR, 12)} {style.OTHER_ACTORS}</div>"
+    type_rows = "".join(
+        f"<div>{style.marker_svg(shape, '#495057', 12)} {html.escape(kind)}</div>"
+        for kind, shape in style.EVENT_TYPE_SHAPES.items()
+        if kind not in ("Riots",)
+    )
+    provinces = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};opacity:.6;'
+        f'border:1px dashed #495057"></span> {html.escape(n)}</div>'
+        for n, c in style.PROVINCE_FILL.items()
+    )
+    border = f'<div><span style="display:inline-block;width:18px;border-top:4px solid {style.BORDER_COLOUR}"></span>'
+    return (
+        '<div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;'
+        "padding:6px 8px;border:1px solid #adb5bd;border-radius:4px;font:11px sans-serif;max-height:60%;"
+        'overflow:auto;opacity:.92"><b>Actor (colour)</b>'
+        f"{actor_rows}<b>Event type (shape)</b>{type_rows}<b>Geography</b>{border} Iran–Pakistan border</div>"
+        f'{provinces}<div><span style="border-top:2px dashed {style.ARROW_COLOUR};display:inline-block;width:18px">'
+        "</span> Cross-border strike</div></div>"
+    )
+
+
+def build_map(
+    events: pd.DataFrame,
+    geometry: BorderGeometry,
+    basemap: str = "none",
+    selected_id: str | None = None,
+) -> folium.Map:
+    """The whole map in one object (for the HTML export and for tests)."""
+    colours = style.actor_colours(events["actor1"])
+    m = build_base_map(geometry, basemap, colours)
+    build_event_layer(events, colours, selected_id).add_to(m)
+    return m

@@ -1,0 +1,87 @@
+"""The page's wiring, run headless by Streamlit's AppTest."""
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.config import REPO_ROOT
+
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def listed(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value.index)
+
+
+def sentence(at: AppTest) -> str:
+    return at.markdown[0].value.removeprefix("#### ")
+
+
+def test_default_view_has_no_exception():
+    at = run()
+    assert not at.exception
+    assert sentence(at) == "18 events at any date."
+    assert len(listed(at)) == 18
+    assert [m.label for m in at.metric] == ["Events", "Fatalities", "Cross-border strikes", "Median distance to border"]
+    assert at.metric[0].value == "18"
+
+
+def test_18_january_and_pakistan_leave_the_pakistani_strike():
+    at = run()
+    at.sidebar.date_input(key="f_dates").set_value((dt.date(2024, 1, 18), dt.date(2024, 1, 18))).run()
+    at.sidebar.multiselect(key="f_actors").set_value(["Pakistan"]).run()
+    assert not at.exception
+    assert listed(at) == ["IRPK-2024-0118-STRIKE"]
+    assert sentence(at) == "1 event on 18 Jan 2024 involving Pakistan (any state actor)."
+    # The shareable URL carries the same filter.
+    assert at.query_params["actor"] in ("Pakistan", ["Pakistan"])
+    assert at.query_params["from"] in ("2024-01-18", ["2024-01-18"])
+
+
+def test_crisis_preset_button():
+    at = run()
+    at.sidebar.button[0].click().run()
+    assert sentence(at).endswith("from 16 Jan 2024 to 29 Jan 2024.")
+    assert all(event_id.startswith("IRPK-2024") for event_id in listed(at))
+
+
+def test_url_restores_filters_and_selection():
+    at = run({"from": "2024-01-16", "to": "2024-01-29", "type": "Diplomatic action", "event": "IRPK-2024-0129-VISIT"})
+    assert not at.exception
+    assert sentence(at).startswith("10 events from 16 Jan 2024 to 29 Jan 2024 of type Diplomatic action")
+    assert any("IRPK-2024-0129-VISIT" in t.value for t in at.text)
+    assert any("Quoted passage" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"from": "not-a-date"}, "Ignored from='not-a-date'"),
+        ({"actor": "Nobody"}, "Ignored actor=Nobody"),
+        ({"event": "NO-SUCH-EVENT"}, "Ignored event='NO-SUCH-EVENT'"),
+        ({"min_fat": "lots"}, "Ignored min_fat='lots'"),
+    ],
+)
+def test_bad_url_falls_back_with_notice(query, notice):
+    at = run(query)
+    assert not at.exception
+    assert any(notice in w.value for w in at.sidebar.warning)
+    assert len(listed(at)) == 18
+
+
+def test_map_component_gets_the_filtered_markers():
+    at = run()
+    at.sidebar.multiselect(key="f_event_types").set_value(["Explosions/Remote violence"]).run()
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    layer = args["feature_group"]
+    assert layer.count('"className": "event-marker"') == len(listed(at)) == 3
+    assert "Iran → Pakistan" in layer

@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.filters import FilterSpec, apply, crisis_preset, describe, from_query, options, to_query
+
+D = dt.date
+
+
+def ids(frame):
+    return sorted(frame["event_id"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (FilterSpec(start=D(2024, 1, 18), end=D(2024, 1, 18), actors=("Pakistan",)), ["IRPK-2024-0118-STRIKE"]),
+        (FilterSpec(start=D(2024, 1, 16), end=D(2024, 1, 16)), ["IRPK-2024-0116-STRIKE"]),
+        (
+            FilterSpec(actors=("Jaish al-Adl",)),
+            ["IRPK-2018-1016-ABDUCTION", "IRPK-2018-1115-RELEASE", "IRPK-2024-0116-STRIKE"],
+        ),
+        (
+            FilterSpec(provinces=("Sistan and Baluchestan",), min_fatalities=1),
+            ["IRPK-2018-1206-CHABAHAR", "IRPK-2024-0118-STRIKE"],
+        ),
+        (FilterSpec(text="koh-i-sabz"), ["IRPK-2024-0116-STRIKE"]),
+        (FilterSpec(text="SARAVAN", event_types=("Explosions/Remote violence",)), ["IRPK-2024-0118-STRIKE"]),
+        (FilterSpec(end=D(2018, 12, 31), countries=("Pakistan",)), ["IRPK-2018-1115-RELEASE"]),
+    ],
+)
+def test_apply(curated, spec, expected):
+    assert ids(apply(curated.events, spec)) == expected
+
+
+def test_state_actor_matches_either_side(curated):
+    iran = set(apply(curated.events, FilterSpec(actors=("Iran",)))["event_id"])
+    assert "IRPK-2024-0116-STRIKE" in iran  # actor1 Military Forces of Iran
+    assert "IRPK-2024-0126-AMB-PK" in iran  # actor2 Government of Iran
+    assert "IRPK-2018-1206-CHABAHAR" in iran  # actor2 Police Forces of Iran
+    assert "IRPK-2023-0401-BORDER" not in iran  # "(from Iran)" is not a state actor
+
+
+def test_precise_only_hides_vague_records(curated):
+    shown = apply(curated.events, FilterSpec(precise_only=True))
+    assert "IRPK-2018-12-ZARIF" not in set(shown["event_id"])  # month only
+    assert "IRPK-2018-1115-RELEASE" not in set(shown["event_id"])  # province only
+    assert (shown["date_precision"] == "day").all()
+
+
+def test_crisis_preset():
+    spec = crisis_preset(FilterSpec(actors=("Iran",)))
+    assert (spec.start, spec.end, spec.actors) == (D(2024, 1, 16), D(2024, 1, 29), ("Iran",))
+
+
+@pytest.mark.parametrize(
+    ("spec", "sentence"),
+    [
+        (FilterSpec(), "18 events at any date."),
+        (
+            FilterSpec(start=D(2024, 1, 18), end=D(2024, 1, 18), actors=("Pakistan",)),
+            "18 events on 18 Jan 2024 involving Pakistan (any state actor).",
+        ),
+        (
+            FilterSpec(start=D(2024, 1, 16), end=D(2024, 1, 29), event_types=("Battles", "Diplomatic action")),
+            "18 events from 16 Jan 2024 to 29 Jan 2024 of type Battles or Diplomatic action.",
+        ),
+        (
+            FilterSpec(min_fatalities=1, text="border", precise_only=True),
+            '18 events at any date with at least 1 fatality mentioning "border" with a precise date and place.',
+        ),
+    ],
+)
+def test_describe(spec, sentence):
+    assert describe(spec, 18) == sentence
+
+
+def test_describe_counts_one():
+    assert describe(FilterSpec(), 1).startswith("1 event ")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start": D(2024, 2, 1), "end": D(2024, 1, 1)}, "after end date"),
+        ({"min_fatalities": -1}, "below 0"),
+    ],
+)
+def test_spec_refuses_nonsense(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        FilterSpec(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"from": "yesterday"}, "Ignored from='yesterday'"),
+        ({"to": "2024-02-30"}, "Ignored to='2024-02-30'"),
+        ({"min_fat": "-3"}, "Ignored min_fat='-3'"),
+        ({"precise": "perhaps"}, "Ignored precise='perhaps'"),
+        ({"from": "2024-02-01", "to": "2024-01-01"}, "start is after the end"),
+    ],
+)
+def test_bad_url_values_fall_back_with_notice(query, notice):
+    spec, notices = from_query(query)
+    assert spec == FilterSpec()
+    assert len(notices) == 1
+    assert notice in notices[0]
+
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
+    lambda s: s.strip() == s and s
+)
+dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2030, 1, 1))
+
+
+@st.composite
+def specs(draw):
+    start, end = sorted([draw(dates), draw(dates)])
+    return FilterSpec(
+        start=draw(st.none() | st.just(start)),
+        end=draw(st.none() | st.just(end)),
+        actors=tuple(draw(st.lists(names, max_size=3))),
+        event_types=tuple(draw(st.lists(names, max_size=2))),
+        provinces=tuple(draw(st.lists(names, max_size=2))),
+        min_fatalities=draw(st.integers(0, 1000)),
+        text=draw(st.text(max_size=20)).strip(),
+        precise_only=draw(st.booleans()),
+    )
+
+
+@given(specs())
+@settings(max_examples=200, deadline=None)
+def test_url_round_trip(spec):
+    back, notices = from_query(to_query(spec))
+    assert notices == []
+    assert back == spec
+
+
+@given(specs())
+@settings(max_examples=100, deadline=None)
+def test_filters_never_add_rows(curated, spec):
+    shown = apply(curated.events, spec)
+    assert set(shown["event_id"]) <= set(curated.events["event_id"])
+    assert len(shown) <= len(curated.events)
+
+
+def test_options_offer_states_first(curated):
+    offered = options(curated.events)
+    assert offered["actors"][:2] == ["Iran", "Pakistan"]
+    assert "Sistan and Baluchestan" in offered["provinces"]
