@@ -61,12 +61,13 @@ def main() -> None:
     st.caption(f"Data in view: **{data.label}**")
     show_headline(shown)
     colours = style.actor_colours(data.events["actor1"])
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([5, 2], gap="medium")
     with left:
         clicked = show_map(data, shown, colours, selected)
     with right:
-        table_choice = show_table(shown, selected)
-    show_detail(data, shown, selected)
+        show_detail(data, shown, selected)
+    st.subheader("Events")
+    table_choice = show_table(shown, selected)
     show_timeline(shown, colours)
     resolve_selection(clicked, table_choice, selected)
 
@@ -219,7 +220,7 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
         feature_group_to_add=layer,
         center=center,
         zoom=zoom,
-        height=560,
+        height=600,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )
@@ -239,7 +240,7 @@ def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
         on_select="rerun",
         selection_mode="single-row",
         selection_default={"selection": {"rows": positions}},
-        height=560,
+        height=min(38 + 35 * len(table), 420),
         width="stretch",
         column_config={"Km to border": st.column_config.NumberColumn(format="%.0f")},
     )
@@ -261,13 +262,13 @@ def resolve_selection(clicked: str | None, table_choice: str | None, selected: s
 
 
 def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> None:
-    st.subheader("Selected event")
+    st.markdown("**Selected event**")
     if not selected:
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
         return
     event = shown.loc[shown["event_id"] == selected].iloc[0]
     rows = record_rows(event, data.sources)
-    with st.container(border=True):
+    with st.container(border=True, height=560):
         for label, value in rows:
             if label == "Quoted passage":
                 st.markdown(f"**{label}**")

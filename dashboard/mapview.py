@@ -21,7 +21,7 @@ from dashboard import config, style
 from dashboard.borders import BorderGeometry
 from dashboard.record import record_rows
 
-REGION_CENTER = (28.2, 63.0)
+REGION_CENTER = (28.0, 63.6)
 REGION_ZOOM = 6
 SELECTED_ZOOM = 9
 TOOLTIP_SEPARATOR = " · "
@@ -250,12 +250,13 @@ def legend_html(actor_colours: dict[str, str]) -> str:
     )
     border = f'<div><span style="display:inline-block;width:18px;border-top:4px solid {style.BORDER_COLOUR}"></span>'
     return (
-        '<div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;'
-        "padding:6px 8px;border:1px solid #adb5bd;border-radius:4px;font:11px sans-serif;max-height:60%;"
-        'overflow:auto;opacity:.92"><b>Actor (colour)</b>'
-        f"{actor_rows}<b>Event type (shape)</b>{type_rows}<b>Geography</b>{border} Iran–Pakistan border</div>"
-        f'{provinces}<div><span style="border-top:2px dashed {style.ARROW_COLOUR};display:inline-block;width:18px">'
-        "</span> Cross-border strike</div></div>"
+        '<details open class="map-legend" style="position:absolute;top:10px;right:10px;z-index:1000;'
+        "background:#fff;padding:4px 8px;border:1px solid #adb5bd;border-radius:4px;font:11px/1.35 sans-serif;"
+        'max-height:75%;max-width:240px;overflow:auto;opacity:.93"><summary><b>Legend</b></summary>'
+        f"<b>Actor (colour)</b>{actor_rows}<b>Event type (shape)</b>{type_rows}<b>Geography</b>{border} "
+        f"Iran–Pakistan border</div>{provinces}"
+        f'<div><span style="border-top:2px dashed {style.ARROW_COLOUR};display:inline-block;width:18px">'
+        "</span> Cross-border strike</div></details>"
     )
 
 

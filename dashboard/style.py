@@ -14,8 +14,8 @@ import pandas as pd
 BORDER_COLOUR = "#c1121f"
 WATER = "#d8e6ef"  # what shows where no country is drawn (no tiles)
 COUNTRY_EDGE = "#495057"
-PROVINCE_FILL = {"Balochistan": "#f4a261", "Sistan and Baluchestan": "#8ecae6"}
-COUNTRY_FILL = {"Iran": "#f1f3f5", "Pakistan": "#f8f9fa", "Afghanistan": "#e9ecef"}
+PROVINCE_FILL = {"Balochistan": "#b7d99b", "Sistan and Baluchestan": "#e9c08f"}
+COUNTRY_FILL = {"Iran": "#efe6d8", "Pakistan": "#e4eedb", "Afghanistan": "#e9ecef"}
 SELECTED_COLOUR = "#ffd60a"
 ARROW_COLOUR = "#212529"
 

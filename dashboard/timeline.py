@@ -35,12 +35,12 @@ def timeline_chart(events: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
             color=alt.Color(
                 "actor:N",
                 scale=alt.Scale(domain=actors, range=[colours[a] for a in actors] or [style.OTHER_COLOUR]),
-                legend=alt.Legend(title="Actor (actor1)", orient="bottom", columns=3),
+                legend=alt.Legend(title="Actor (actor1)", orient="right"),
             ),
             tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), "actor:N", "events:Q"],
         )
         .add_params(brush)
-        .properties(height=170)
+        .properties(height=230, width="container")
     )
 
 

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from dashboard.borders import load_geometry
@@ -18,3 +21,53 @@ def curated():
 @pytest.fixture(scope="session")
 def registry():
     return load_registry()
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright ----------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT_DIR = REPO_ROOT / "test-output"
+
+
+def require_browser() -> None:
+    """Skip without Chromium or Playwright, except in CI, where that is a failure."""
+    reason = None
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "python playwright is not installed"
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(f"browser test cannot run in CI: {reason}")
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the whole session."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def output_dir(name: str) -> Path:
+    """Where a browser test leaves its screenshots for a person to look at."""
+    folder = OUTPUT_DIR / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -10,21 +9,12 @@ from typing import ClassVar
 import folium
 import folium.plugins
 import pytest
+from conftest import output_dir
 from folium.elements import JSCSSMixin
 
 from dashboard.offline import DEFAULT_BASE_URL, VENDOR_DIR, external_asset_urls, localize, standalone_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CIRCLES = [("Zahedan", 29.4963, 60.8629), ("Panjgur", 26.97186, 64.09459), ("Saravan", 27.3707, 62.3342)]
 SQUARE = {
     "type": "Feature",
@@ -174,31 +164,10 @@ def test_streamlit_serves_components_two_levels_below_the_base():
     assert DEFAULT_BASE_URL == "../../app/static/vendor"
 
 
-def _require_browser() -> None:
-    """Skip without Chromium/Playwright, except in CI where that is a failure."""
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "python playwright is not installed"
-    if reason and os.environ.get("CI") == "true":
-        pytest.fail(f"browser test cannot run in CI: {reason}")
-    if reason:
-        pytest.skip(reason)
-
-
 @pytest.mark.browser
-def test_standalone_html_draws_in_chromium_with_network_blocked(tmp_path):
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
+def test_standalone_html_draws_in_chromium_with_network_blocked(tmp_path, chromium):
     page_file = tmp_path / "map.html"
     page_file.write_text(standalone_html(build_map()), encoding="utf-8")
-    out_dir = REPO_ROOT / "test-output"
-    out_dir.mkdir(exist_ok=True)
     blocked: list[str] = []
     errors: list[str] = []
 
@@ -209,24 +178,22 @@ def test_standalone_html_draws_in_chromium_with_network_blocked(tmp_path):
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 900, "height": 600})
-            page.route("**/*", only_local)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(page_file.as_uri())
-            page.wait_for_function("typeof L !== 'undefined'", timeout=10_000)
-            page.wait_for_selector(".marker-cluster", timeout=10_000)
-            # Polygons and lines are .leaflet-interactive paths too; a CircleMarker's path is
-            # drawn with SVG arcs ("a" commands), which theirs never use.
-            circles = page.evaluate(
-                "Array.from(document.querySelectorAll('path.leaflet-interactive'))"
-                ".filter(p => /a/i.test(p.getAttribute('d'))).length"
-            )
-            page.screenshot(path=str(out_dir / "offline_standalone.png"))
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 900, "height": 600})
+    try:
+        page.route("**/*", only_local)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(page_file.as_uri())
+        page.wait_for_function("typeof L !== 'undefined'", timeout=10_000)
+        page.wait_for_selector(".marker-cluster", timeout=10_000)
+        # Polygons and lines are .leaflet-interactive paths too; a CircleMarker's path is
+        # drawn with SVG arcs ("a" commands), which theirs never use.
+        circles = page.evaluate(
+            "Array.from(document.querySelectorAll('path.leaflet-interactive'))"
+            ".filter(p => /a/i.test(p.getAttribute('d'))).length"
+        )
+        page.screenshot(path=str(output_dir("offline") / "standalone.png"))
+    finally:
+        page.close()
 
     assert errors == []
     assert blocked == []

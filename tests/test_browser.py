@@ -1,0 +1,192 @@
+"""The running page in a real browser, with every request off this machine refused.
+
+Starts ``streamlit run dashboard/app.py`` on a free localhost port and drives
+Debian's Chromium through Playwright. Each step leaves a screenshot under
+``test-output/browser/``.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import output_dir
+
+from dashboard.config import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+MAP_FRAME = "streamlit_folium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail(f"streamlit did not start: {server.stdout.read()}")
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+class Page:
+    """One browser tab on the dashboard, with the checks the tests share."""
+
+    def __init__(self, browser, url: str, name: str):
+        self.page = browser.new_page(viewport={"width": 1500, "height": 1300})
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.folder = output_dir(f"browser/{name}")
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.route("**/*", self._only_local)
+        self.page.goto(url)
+        self.wait_for_markers()
+
+    def _only_local(self, route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    @property
+    def map(self):
+        return next(f for f in self.page.frames if MAP_FRAME in f.url)
+
+    def wait_for_markers(self) -> None:
+        self.page.wait_for_function(
+            f"""() => {{
+                const f = Array.from(document.querySelectorAll('iframe')).find(i => i.src.includes('{MAP_FRAME}'));
+                return f && f.contentWindow.L && f.contentDocument.querySelector('.event-marker');
+            }}""",
+            timeout=30_000,
+        )
+        self.settle()
+
+    def settle(self) -> None:
+        self.page.wait_for_timeout(500)
+        self.page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        self.page.wait_for_timeout(1500)
+
+    def marker_count(self) -> int:
+        return self.map.locator(".event-marker").count()
+
+    def list_count(self) -> int:
+        return int(self.page.get_by_test_id("stMetricValue").first.inner_text())
+
+    def map_center(self) -> tuple[float, float]:
+        return tuple(
+            self.map.evaluate(
+                """() => { for (const k in window) { const v = window[k];
+                       if (v instanceof L.Map) { const c = v.getCenter(); return [c.lat, c.lng]; } } }"""
+            )
+        )
+
+    def shot(self, step: str) -> None:
+        self.page.screenshot(path=str(self.folder / f"{step}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(chromium, app_url, request):
+    tab = Page(chromium, app_url, request.node.name)
+    yield tab
+    tab.page.close()
+
+
+def test_page_loads_without_errors_or_network(page):
+    page.shot("01-loaded")
+    assert page.errors == []
+    assert page.blocked == []
+    assert page.map.evaluate("typeof L") == "object"
+
+
+def test_one_marker_per_listed_event(page):
+    assert page.marker_count() == page.list_count() == 18
+
+
+def test_date_range_changes_marker_count(page, app_url):
+    page.page.get_by_role("button", name="Crisis 16–29 Jan 2024").click()
+    page.settle()
+    page.shot("02-crisis-preset")
+    crisis = page.marker_count()
+    assert crisis == page.list_count() == 12
+    page.page.get_by_role("button", name="All dates").click()
+    page.settle()
+    assert page.marker_count() == 18
+
+
+def test_marker_click_shows_detail(page):
+    strike = page.map.locator(".event-marker").nth(_marker_index(page, "IRPK-2024-0116-STRIKE"))
+    strike.click()
+    page.settle()
+    page.shot("03-marker-clicked")
+    assert page.page.get_by_text("Event id: IRPK-2024-0116-STRIKE").count() == 1
+    assert page.page.get_by_text("Quoted passage").count() == 1
+    assert "event=IRPK-2024-0116-STRIKE" in page.page.url
+
+
+def test_list_row_centres_map(page):
+    grid = page.page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # Row 4 (0-based 3) is the Chabahar attack: events are listed by date.
+    row_height = 35
+    page.page.mouse.click(box["x"] + 15, box["y"] + row_height * 4 + row_height / 2)
+    page.settle()
+    page.shot("04-row-selected")
+    lat, lon = page.map_center()
+    assert (round(lat, 2), round(lon, 2)) == (25.29, 60.64)
+    assert "event=IRPK-2018-1206-CHABAHAR" in page.page.url
+
+
+def _marker_index(page: Page, event_id: str) -> int:
+    """Position of an event's marker, found by hovering for its tooltip."""
+    markers = page.map.locator(".event-marker")
+    for i in range(markers.count()):
+        markers.nth(i).hover(force=True)
+        tip = page.map.locator(".leaflet-tooltip").last
+        if tip.count() and tip.inner_text().startswith(event_id):
+            return i
+    raise AssertionError(f"no marker for {event_id}")
