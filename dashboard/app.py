@@ -18,7 +18,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import filters, mapview, offline, style
+from dashboard.briefing import make_export
 from dashboard.curated import Dataset, load_curated
+from dashboard.exporters import FORMATS, export_filename
 from dashboard.problems import DataError
 from dashboard.record import record_rows
 from dashboard.summary import headline
@@ -66,6 +68,7 @@ def main() -> None:
         clicked = show_map(data, shown, colours, selected)
     with right:
         show_detail(data, shown, selected)
+    show_exports(data, spec)
     st.subheader("Events")
     table_choice = show_table(shown, selected)
     show_timeline(shown, colours)
@@ -132,11 +135,12 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
         st.header("Filters")
         for notice in st.session_state.get("url_notices", []):
             st.warning(notice, icon="⚠️")
-        presets = st.columns(2)
+        presets = st.columns([3, 2])
         presets[0].button(
-            "Crisis 16–29 Jan 2024",
+            "Crisis: 16–29 Jan",
             on_click=set_dates,
             args=(filters.CRISIS_START, filters.CRISIS_END),
+            help="The January 2024 strikes and the diplomacy that followed.",
             width="stretch",
         )
         presets[1].button("All dates", on_click=set_dates, args=(first, last), width="stretch")
@@ -240,7 +244,7 @@ def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
         on_select="rerun",
         selection_mode="single-row",
         selection_default={"selection": {"rows": positions}},
-        height=min(38 + 35 * len(table), 420),
+        height=min(38 + 35 * len(table), 460),
         width="stretch",
         column_config={"Km to border": st.column_config.NumberColumn(format="%.0f")},
     )
@@ -275,6 +279,41 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
                 st.text(value)  # shown as text: never rendered as markup
             else:
                 st.text(f"{label}: {value}")
+
+
+EXPORT_LABELS = {
+    "png": "Map snapshot (PNG)",
+    "pdf": "Briefing (PDF)",
+    "html": "Interactive map (HTML)",
+    "csv": "Table (CSV)",
+    "geojson": "GeoJSON",
+    "kml": "KML (Google Earth)",
+}
+
+
+@st.cache_data(show_spinner="Making the file…", max_entries=64)
+def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, data_label: str) -> bytes:
+    # data_label keys the cache on the data in view; the dataset itself is the cached resource.
+    return make_export(fmt, cached_dataset(), spec, basemap, scale)
+
+
+def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
+    """Download buttons for the exact filter state in view."""
+    with st.expander("Export this view for a briefing", icon="📥"):
+        st.caption(f"Every file holds what the page shows: {filters.describe(spec)}")
+        scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
+        basemap = st.session_state["basemap"]
+        columns = st.columns(len(FORMATS))
+        for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
+            column.download_button(
+                EXPORT_LABELS[fmt],
+                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, data.label),
+                file_name=export_filename(fmt, spec),
+                mime=FORMATS[fmt].mime_type,
+                on_click="ignore",
+                width="stretch",
+                key=f"download_{fmt}",
+            )
 
 
 def show_timeline(shown: pd.DataFrame, colours: dict) -> None:

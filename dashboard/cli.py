@@ -1,17 +1,22 @@
-"""Command line: ``python -m dashboard validate [FILE]``.
+"""Command line: ``python -m dashboard validate [FILE]`` and ``python -m dashboard export``.
 
-Prints one line per problem (file, row, column, value, what was expected) and
-exits 1 if there is any, 0 if none, 2 for a usage error.
+``validate`` prints one line per problem (file, row, column, value, what was
+expected) and exits 1 if there is any, 0 if none, 2 for a usage error.
+``export`` writes a briefing file of the filtered events, through the same
+filter code as the page; an existing file is replaced whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
-from dashboard import config
-from dashboard.curated import check_file, load_registry
+from dashboard import config, mapview
+from dashboard.curated import check_file, load_curated, load_registry
+from dashboard.exporters import FORMATS
+from dashboard.filters import FilterSpec
 from dashboard.problems import DataError
 
 
@@ -20,7 +25,80 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check an events file (default: the curated events)")
     validate.add_argument("file", nargs="?", type=Path, help="events CSV in the project's schema")
+    export = commands.add_parser("export", help="write a briefing file of the filtered events")
+    export.add_argument("--format", required=True, choices=list(FORMATS), help="what to write")
+    export.add_argument("--out", required=True, type=Path, help="the file to write")
+    export.add_argument("--start", type=iso_date, help="first day, YYYY-MM-DD")
+    export.add_argument("--end", type=iso_date, help="last day, YYYY-MM-DD")
+    export.add_argument("--actor", action="append", default=[], help="actor on either side (repeatable)")
+    export.add_argument("--event-type", action="append", default=[], help="event type (repeatable)")
+    export.add_argument("--country", action="append", default=[], help="country it lies in (repeatable)")
+    export.add_argument("--province", action="append", default=[], help="province it lies in (repeatable)")
+    export.add_argument("--min-fatalities", type=int, default=0, help="at least this many fatalities")
+    export.add_argument("--search", default="", help="text to find in location or notes")
+    export.add_argument("--precise-only", action="store_true", help="only precise dates and places")
+    export.add_argument("--basemap", default="none", choices=list(mapview.BASEMAP_LABELS), help="map tiles")
+    export.add_argument("--scale", type=int, default=1, choices=[1, 2], help="PNG size: 1 (1600 px) or 2 (print)")
     return parser
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from dashboard.briefing import make_export
+    from dashboard.exporters.atomic import atomic_write
+
+    try:
+        spec = FilterSpec(
+            start=args.start,
+            end=args.end,
+            actors=tuple(args.actor),
+            event_types=tuple(args.event_type),
+            countries=tuple(args.country),
+            provinces=tuple(args.province),
+            min_fatalities=args.min_fatalities,
+            text=args.search,
+            precise_only=args.precise_only,
+        )
+    except ValueError as err:
+        print(f"export: {err}", file=sys.stderr)
+        return 2
+    if not args.out.parent.is_dir():
+        print(f"export: {args.out.parent}: no such folder", file=sys.stderr)
+        return 2
+    try:
+        data = load_curated()
+        unknown = _unknown_choices(spec, data.events)
+        if unknown:
+            print(f"export: {unknown}", file=sys.stderr)
+            return 2
+        atomic_write(args.out, make_export(args.format, data, spec, args.basemap, args.scale))
+    except DataError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{args.out}: {args.format}", file=sys.stderr)
+    return 0
+
+
+def _unknown_choices(spec: FilterSpec, events) -> str:
+    from dashboard.filters import options
+
+    offered = options(events)
+    for name, flag in (
+        ("actors", "--actor"),
+        ("event_types", "--event-type"),
+        ("countries", "--country"),
+        ("provinces", "--province"),
+    ):
+        unknown = [v for v in getattr(spec, name) if v not in offered[name]]
+        if unknown:
+            return f"{flag} {', '.join(unknown)}: not in the data; choose from {', '.join(offered[name])}"
+    return ""
 
 
 def run_validate(path: Path | None) -> int:
@@ -46,4 +124,4 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return run_validate(args.file)
-    return 2
+    return run_export(args)

@@ -23,7 +23,7 @@ from dashboard.record import record_rows
 
 REGION_CENTER = (28.0, 63.6)
 REGION_ZOOM = 6
-SELECTED_ZOOM = 9
+SELECTED_ZOOM = 8
 TOOLTIP_SEPARATOR = " · "
 
 BASEMAPS = {
@@ -271,3 +271,8 @@ def build_map(
     m = build_base_map(geometry, basemap, colours)
     build_event_layer(events, colours, selected_id).add_to(m)
     return m
+
+
+def title_element(title: str, caption: str) -> Element:
+    """A page title for a saved map (escaped: captions carry user text)."""
+    return Element(f"<title>{html.escape(title)} — {html.escape(caption)}</title>")

@@ -7,12 +7,13 @@ import pandas as pd
 from dashboard.schema import DATE_PRECISION_WORDS, GEO_PRECISION_WORDS
 
 
-def fatalities_text(event: pd.Series) -> str:
+def fatalities_text(event: pd.Series, short: bool = False) -> str:
+    """Best figure, with the low–high range where sources disagree."""
     best, low, high = event["fatalities"], event["fatalities_low"], event["fatalities_high"]
     if pd.isna(best):
         return "unknown"
     if pd.notna(low) and pd.notna(high) and low != high:
-        return f"{best} (reports range {low}–{high})"
+        return f"{best} ({low}–{high})" if short else f"{best} (reports range {low}–{high})"
     return str(best)
 
 

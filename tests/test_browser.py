@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import output_dir
@@ -147,7 +148,7 @@ def test_one_marker_per_listed_event(page):
 
 
 def test_date_range_changes_marker_count(page, app_url):
-    page.page.get_by_role("button", name="Crisis 16–29 Jan 2024").click()
+    page.page.get_by_role("button", name="Crisis: 16–29 Jan").click()
     page.settle()
     page.shot("02-crisis-preset")
     crisis = page.marker_count()
@@ -179,6 +180,17 @@ def test_list_row_centres_map(page):
     lat, lon = page.map_center()
     assert (round(lat, 2), round(lon, 2)) == (25.29, 60.64)
     assert "event=IRPK-2018-1206-CHABAHAR" in page.page.url
+
+
+def test_download_delivers_a_file(page):
+    page.page.get_by_text("Export this view for a briefing").click()
+    button = page.page.get_by_role("button", name="Table (CSV)")
+    with page.page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "iran-pakistan-events_all-dates.csv"
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert body.count("IRPK-") == 18
+    page.shot("05-downloaded")
 
 
 def _marker_index(page: Page, event_id: str) -> int:

@@ -2,6 +2,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from dashboard.cli import main
 from dashboard.config import REPO_ROOT, events_path
 
@@ -54,3 +56,41 @@ def test_module_entry_point_runs():
         [sys.executable, "-m", "dashboard", "validate"], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_export_writes_the_filtered_file(tmp_path, capsys):
+    out = tmp_path / "pakistan.geojson"
+    day = ["--start", "2024-01-18", "--end", "2024-01-18"]
+    code = main(["export", "--format", "geojson", *day, "--actor", "Pakistan", "--out", str(out)])
+    assert code == 0
+    import json
+
+    assert [f["id"] for f in json.loads(out.read_bytes())["features"]] == ["IRPK-2024-0118-STRIKE"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--actor", "Nobody"], "--actor Nobody: not in the data"),
+        (["--start", "2024-02-01", "--end", "2024-01-01"], "start date 2024-02-01 is after end date"),
+        (["--event-type", "Picnic"], "--event-type Picnic: not in the data"),
+    ],
+)
+def test_export_bad_argument_keeps_old_file(tmp_path, capsys, args, message):
+    out = tmp_path / "old.csv"
+    out.write_text("previous export", encoding="utf-8")
+    assert main(["export", "--format", "csv", "--out", str(out), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "previous export"
+
+
+def test_export_bad_date_is_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--format", "csv", "--start", "2024-13-01", "--out", str(tmp_path / "x.csv")])
+    assert exit_.value.code == 2
+    assert "is not a date written YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_export_missing_folder(tmp_path, capsys):
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")]) == 2
+    assert "no such folder" in capsys.readouterr().err

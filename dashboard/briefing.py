@@ -1,0 +1,66 @@
+"""One call makes any export of the filtered view: the page and the command line share it.
+
+``make_export`` takes exactly the filter the analyst is looking at, so what is
+seen is what is exported, and builds the title and caption (the filter
+sentence) that every format carries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard import filters, mapview, offline
+from dashboard.curated import Dataset
+from dashboard.exporters import FORMATS
+
+TITLE = "Iran–Pakistan border crisis"
+
+
+def caption(spec: filters.FilterSpec, events: pd.DataFrame, data: Dataset) -> str:
+    """The filter sentence, and which data it was drawn from."""
+    return f"{filters.describe(spec, len(events))} Data: {data.label}."
+
+
+def make_export(
+    fmt: str,
+    data: Dataset,
+    spec: filters.FilterSpec,
+    basemap: str = "none",
+    scale: int = 1,
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """The bytes of ``fmt`` for the events of ``data`` that pass ``spec``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    events = filters.apply(data.events, spec)
+    text = caption(spec, events, data)
+    if fmt == "csv":
+        from dashboard.exporters.csv_export import to_csv
+
+        return to_csv(events)
+    if fmt == "geojson":
+        from dashboard.exporters.geojson_export import to_geojson
+
+        return to_geojson(events)
+    if fmt == "kml":
+        from dashboard.exporters.kml_export import to_kml
+
+        return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
+    if fmt == "html":
+        return standalone_map_html(events, data, basemap, text)
+    if fmt == "png":
+        from dashboard.exporters.png_export import to_png
+
+        return to_png(events, data.geometry, TITLE, text, scale, generated_at, basemap_note=basemap)
+    from dashboard.exporters.pdf_export import to_pdf
+
+    return to_pdf(events, data.sources, data.geometry, TITLE, text, generated_at)
+
+
+def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text: str) -> bytes:
+    """The interactive map as one file that opens from disk with no network."""
+    m = mapview.build_map(events, data.geometry, basemap)
+    m.get_root().header.add_child(mapview.title_element(TITLE, text))
+    return offline.standalone_html(m).encode("utf-8")

@@ -1,0 +1,94 @@
+"""Exports of the filtered events: one module per format, each a pure function to bytes.
+
+``csv_export.to_csv``, ``geojson_export.to_geojson``, ``kml_export.to_kml``,
+``png_export.to_png`` and ``pdf_export.to_pdf`` take the events (as
+``load_curated`` and ``filters.apply`` give them) and return the file's bytes;
+``atomic.atomic_write`` puts bytes on disk safely. This module says what each
+format is called and how its file is named. Nothing here imports Streamlit,
+and the format modules are not imported here, so naming a download does not
+load matplotlib or reportlab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from typing import NamedTuple
+
+from dashboard.filters import FilterSpec, to_query
+
+
+class Format(NamedTuple):
+    extension: str
+    mime_type: str
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("csv", "text/csv"),
+    "geojson": Format("geojson", "application/geo+json"),  # RFC 7946, section 12
+    "kml": Format("kml", "application/vnd.google-earth.kml+xml"),
+    "png": Format("png", "image/png"),
+    "pdf": Format("pdf", "application/pdf"),
+    "html": Format("html", "text/html"),
+}
+FILENAME_PREFIX = "iran-pakistan-events"
+MAX_STEM_CHARS = 100  # short enough for any file system and a download header
+
+
+def export_filename(fmt: str, spec: FilterSpec) -> str:
+    """A file name that says what is inside, in safe characters only.
+
+    ``iran-pakistan-events_2024-01-16_to_2024-01-29_actor-pakistan.csv``: the
+    prefix, the dates (``all-dates`` when none), then one part per filter set.
+    When the parts would make the name too long they give way to a short hash
+    of the whole filter, so two different filters never share a name.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    parts = [FILENAME_PREFIX, _dates_part(spec), *_filter_parts(spec)]
+    stem = "_".join(parts)
+    if len(stem) > MAX_STEM_CHARS:
+        digest = hashlib.sha256(json.dumps(to_query(spec), sort_keys=True).encode()).hexdigest()[:8]
+        stem = "_".join([FILENAME_PREFIX, _dates_part(spec), f"filtered-{digest}"])
+    return f"{stem}.{FORMATS[fmt].extension}"
+
+
+def _dates_part(spec: FilterSpec) -> str:
+    def day(value: dt.date) -> str:
+        return value.isoformat()
+
+    if spec.start and spec.end:
+        return day(spec.start) if spec.start == spec.end else f"{day(spec.start)}_to_{day(spec.end)}"
+    if spec.start:
+        return f"from_{day(spec.start)}"
+    if spec.end:
+        return f"to_{day(spec.end)}"
+    return "all-dates"
+
+
+def _filter_parts(spec: FilterSpec) -> list[str]:
+    parts = []
+    for label, values in (
+        ("actor", spec.actors),
+        ("type", spec.event_types),
+        ("country", spec.countries),
+        ("province", spec.provinces),
+    ):
+        if values:
+            parts.append(f"{label}-" + "-or-".join(_slug(v) or "other" for v in values))
+    if spec.min_fatalities:
+        parts.append(f"min-{spec.min_fatalities}-fatalities")
+    if spec.text:
+        parts.append("text-" + (_slug(spec.text) or hashlib.sha256(spec.text.encode()).hexdigest()[:6]))
+    if spec.precise_only:
+        parts.append("precise")
+    return parts
+
+
+def _slug(text: str) -> str:
+    """Lower-case ASCII letters, digits and single hyphens (accents folded)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

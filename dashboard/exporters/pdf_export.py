@@ -1,0 +1,253 @@
+"""A briefing PDF: the map, the table of events, and every quoted passage with its source.
+
+Landscape A4. Page 1 is the PNG snapshot under the title with the caption as
+real text; then a table of the events whose header repeats on every page and
+whose long cells wrap; then "Sources and quoted passages", one entry per
+event (its note, the verbatim passage, the cited source and the source of
+an exact date or place). Every string is real, selectable text in DejaVu Sans (the copy that
+ships with matplotlib, so it is always there; it has the en dashes and curly
+quotes the data uses). Every value is XML-escaped before it reaches
+reportlab's Paragraph markup, so ``<script>`` in a note prints as itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from dashboard.borders import BorderGeometry
+from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
+from dashboard.exporters.png_export import FIGURE_IN, generated_text, to_png
+from dashboard.record import fatalities_text
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONTS = {
+    "DejaVuSans": "DejaVuSans.ttf",
+    "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
+}
+PAGE = landscape(A4)
+MARGIN = 12 * mm
+TABLE_COLUMNS = (  # heading, width in points (the page is 818 wide inside its margins)
+    ("Event id", 128),
+    ("Date", 62),
+    ("Type", 120),
+    ("Actors", 190),
+    ("Location", 190),
+    ("Fatalities", 62),
+    ("Km to border", 50),
+)
+RULE = colors.HexColor("#adb5bd")
+STRIPE = colors.HexColor("#f1f3f5")
+
+
+def to_pdf(
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    geometry: BorderGeometry,
+    title: str,
+    caption: str,
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """Map, table and quoted sources of ``events`` as PDF bytes.
+
+    ``sources`` is the registry indexed by ``source_id`` (``Dataset.sources``).
+    """
+    check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
+    stamp = generated_text(generated_at)
+    png = to_png(events, geometry, title, caption, scale=2, generated_at=generated_at)
+    styles = _styles()
+    story = [
+        *_map_page(png, title, caption, stamp, styles),
+        PageBreak(),
+        *_event_table(events, styles),
+        *_quoted_sources(events, sources, styles),
+    ]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        subject=caption,
+        author="Iran–Pakistan border map",
+        creator=__name__,
+        invariant=True,  # no random document id: the same input gives the same bytes
+        initialFontName="DejaVuSans",  # else an unused, unembedded Helvetica is referenced
+    )
+    footer = _footer(title, stamp)
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    _register_fonts()
+    base = ParagraphStyle("body", fontName="DejaVuSans", fontSize=9, leading=11.5)
+    return {
+        "title": ParagraphStyle("title", base, fontName="DejaVuSans-Bold", fontSize=16, leading=20, spaceAfter=4),
+        "heading": ParagraphStyle("heading", base, fontName="DejaVuSans-Bold", fontSize=13, leading=16, spaceAfter=6),
+        "caption": ParagraphStyle("caption", base, fontSize=10, leading=13),
+        "body": base,
+        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
+        "cell_small": ParagraphStyle("cell_small", base, fontSize=7, leading=9, textColor=colors.HexColor("#495057")),
+        "cell_head": ParagraphStyle("cell_head", base, fontName="DejaVuSans-Bold", fontSize=8, leading=10),
+        "number": ParagraphStyle("number", base, fontSize=8, leading=10, alignment=TA_RIGHT),
+        "entry": ParagraphStyle("entry", base, fontName="DejaVuSans-Bold", fontSize=9, leading=12, spaceBefore=6),
+        "quote": ParagraphStyle("quote", base, fontName="DejaVuSans-Oblique", leftIndent=12, spaceBefore=2),  # verbatim
+        "source": ParagraphStyle("source", base, fontSize=8, leading=10.5, leftIndent=12, spaceBefore=2),
+    }
+
+
+def _register_fonts() -> None:
+    for name, file in FONTS.items():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(
+        "DejaVuSans",
+        normal="DejaVuSans",
+        bold="DejaVuSans-Bold",
+        italic="DejaVuSans-Oblique",
+        boldItalic="DejaVuSans-Bold",
+    )
+
+
+def text(value: object) -> str:
+    """Any value as Paragraph-safe text: XML-escaped, missing values empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return escape(str(value))
+
+
+def _map_page(png: bytes, title: str, caption: str, stamp: str, styles: dict) -> list:
+    """The snapshot (which shows the title), then title and caption again as real text."""
+    width = PAGE[0] - 2 * MARGIN
+    height = width * FIGURE_IN[1] / FIGURE_IN[0]
+    room = PAGE[1] - 2 * MARGIN - 4 * mm - 40  # leave the caption its lines
+    if height > room:
+        width, height = room * FIGURE_IN[0] / FIGURE_IN[1], room
+    image = Image(io.BytesIO(png), width=width, height=height)
+    image.hAlign = "CENTER"
+    words = f"<b>{text(title)}</b>. {text(caption)} <font color='#495057'>Map generated {text(stamp)}.</font>"
+    return [image, Spacer(1, 4), Paragraph(words, styles["caption"])]
+
+
+def _event_table(events: pd.DataFrame, styles: dict) -> list:
+    header = [Paragraph(text(name), styles["cell_head"]) for name, _ in TABLE_COLUMNS]
+    rows = [_event_row(event, styles) for _, event in events.iterrows()]
+    table = LongTable([header, *rows], colWidths=[w for _, w in TABLE_COLUMNS], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),  # else Table references Helvetica
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    intro = f"{len(events)} event{'s' if len(events) != 1 else ''}, in date order as filtered."
+    story = [Paragraph("Events", styles["heading"]), Paragraph(intro, styles["body"]), Spacer(1, 6), table]
+    if events.empty:
+        story.append(Paragraph("No events match the filters.", styles["body"]))
+    return story
+
+
+def _event_row(event: pd.Series, styles: dict) -> list:
+    date = f"{event['event_date']:%Y-%m-%d}"
+    if event["date_precision"] != "day":
+        date += f"<br/><font size=7>({text(event['date_precision'])})</font>"
+    actors = text(event["actor1"]) + (f"<br/><font size=7>vs</font> {text(event['actor2'])}" if event["actor2"] else "")
+    place = ", ".join(x for x in (event["admin1"], event["country"]) if x)
+    return [
+        Paragraph(text(event["event_id"]), styles["cell"]),
+        Paragraph(date, styles["cell"]),
+        [
+            Paragraph(text(event["event_type"]), styles["cell"]),
+            Paragraph(text(event["sub_event_type"]), styles["cell_small"]),
+        ],
+        Paragraph(actors, styles["cell"]),
+        [Paragraph(text(event["location"]), styles["cell"]), Paragraph(text(place), styles["cell_small"])],
+        Paragraph(fatalities_text(event, short=True), styles["number"]),
+        Paragraph(f"{event['distance_to_border_km']:.1f}", styles["number"]),
+    ]
+
+
+def _quoted_sources(events: pd.DataFrame, sources: pd.DataFrame, styles: dict) -> list:
+    """Per event: its note, the verbatim passage, the cited source and the detail source."""
+    heading = [Spacer(1, 14), Paragraph("Sources and quoted passages", styles["heading"])]
+    if events.empty:
+        return [*heading, Paragraph("No events, so no sources.", styles["body"])]
+    story = []
+    for position, (_, event) in enumerate(events.iterrows()):
+        entry = [] if position else list(heading)  # the heading never ends a page alone
+        title = f"{text(event['event_id'])} · {event['event_date']:%Y-%m-%d} · {text(event['location'])}"
+        entry.append(Paragraph(title, styles["entry"]))
+        if event["notes"]:
+            entry.append(Paragraph("Note: " + text(event["notes"]), styles["source"]))
+        if event["source_quote"]:
+            entry.append(Paragraph(text(event["source_quote"]), styles["quote"]))
+        entry.append(Paragraph("Source: " + _source_text(event["source_id"], sources), styles["source"]))
+        if event["detail_source_id"]:
+            detail = _source_text(event["detail_source_id"], sources)
+            entry.append(Paragraph("Date or place from: " + detail, styles["source"]))
+        story.append(KeepTogether(entry))
+    return story
+
+
+def _source_text(source_id: str, sources: pd.DataFrame) -> str:
+    """Title, publisher, author, date and link of a registry entry, as Paragraph markup."""
+    if not source_id:
+        return "none cited"
+    if source_id not in sources.index:
+        return f"{text(source_id)} (not in the source registry)"
+    source = sources.loc[source_id]
+    who = [
+        source[k] for k in ("publisher", "author", "publication_date") if source[k] and not source[k].startswith("Not ")
+    ]
+    where = str(source["file_or_url"])
+    if where.startswith(("http://", "https://")):
+        where_markup = f'<link href="{escape(where, {chr(34): "&quot;"})}" color="#1c5d99">{text(where)}</link>'
+    else:
+        where_markup = text(where)
+    tag = f"<font color='#868e96'>[{text(source_id)}]</font>"
+    return f"<b>{text(source['title'])}</b> — {text(', '.join(who))}. {where_markup} {tag}"
+
+
+def _footer(title: str, stamp: str):
+    def draw(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont("DejaVuSans", 7.5)
+        canvas.setFillColor(colors.HexColor("#495057"))
+        canvas.drawString(MARGIN, MARGIN - 2, f"{title} · generated {stamp}")
+        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 2, f"Page {document.page}")
+        canvas.restoreState()
+
+    return draw

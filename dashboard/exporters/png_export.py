@@ -1,0 +1,276 @@
+"""A static briefing map as PNG: the slide an analyst drops into a deck untouched.
+
+The page is laid out in points on a 16 x 10 inch figure (1600 x 1000 pixels
+at scale 1, 3200 x 2000 at scale 2): title and caption on top, the map on the
+left, the legend in its own column on the right (so it never covers an
+event), the attribution and generation time along the bottom. Drawn with
+matplotlib's Agg canvas directly, never pyplot, so nothing global changes and
+no window or network is touched. Colours and shapes come from
+``dashboard.style``, as on the live map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from dashboard import style
+from dashboard.borders import ARROW_TAIL_KM, BorderGeometry
+from dashboard.exporters import map_frame, static_map
+from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
+
+FIGURE_IN = (16.0, 10.0)
+BASE_DPI = 100  # pixels per inch at scale 1
+MARGIN_PT = 20.0
+LEGEND_COLUMN_PT = 270.0
+FOOTER_PT = 34.0
+INSET_SHARE = (0.42, 0.72)  # detail inset size as a share of the map's width and height
+ATTRIBUTION = (
+    "Borders: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). Events: curated from cited sources."
+)
+NO_EVENTS = "No events match the filters"
+RC = {"font.family": "DejaVu Sans", "font.size": 10, "axes.linewidth": 0.8, "savefig.facecolor": "white"}
+
+
+def to_png(
+    events: pd.DataFrame,
+    geometry: BorderGeometry,
+    title: str,
+    caption: str,
+    scale: int = 1,
+    generated_at: dt.datetime | None = None,
+    basemap_note: str = "none",
+) -> bytes:
+    """The filtered events on the border region, as PNG bytes.
+
+    ``scale`` multiplies the resolution (2 for print), not the layout.
+    ``generated_at`` defaults to now; a naive time is taken as UTC.
+    """
+    check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
+    if scale not in (1, 2, 3, 4):
+        raise ValueError(f"PNG export: scale {scale!r} is not one of 1, 2, 3, 4")
+    stamp = generated_text(generated_at)
+    with rc_context(RC):
+        figure = _compose(events, geometry, title, caption, stamp, basemap_note)
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer,
+            format="png",
+            dpi=BASE_DPI * scale,
+            metadata={"Title": title, "Description": caption, "Creation Time": stamp, "Software": __name__},
+        )
+    return buffer.getvalue()
+
+
+def generated_text(generated_at: dt.datetime | None) -> str:
+    when = generated_at or dt.datetime.now(dt.UTC)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return f"{when:%Y-%m-%d %H:%M} UTC"
+
+
+def _compose(
+    events: pd.DataFrame, geometry: BorderGeometry, title: str, caption: str, stamp: str, basemap_note: str
+) -> Figure:
+    figure = Figure(figsize=FIGURE_IN)
+    FigureCanvasAgg(figure)
+    page = (FIGURE_IN[0] * 72, FIGURE_IN[1] * 72)
+    map_top = _header(figure, title, caption, page)
+    map_box = (MARGIN_PT, FOOTER_PT, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - FOOTER_PT)
+    colours = style.actor_colours(events["actor1"])
+    _draw_maps(figure, events, geometry, colours, map_box, page)
+    _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page)
+    _footer(figure, stamp, basemap_note, len(events), page)
+    return figure
+
+
+def _header(figure: Figure, title: str, caption: str, page: tuple[float, float]) -> float:
+    """Title and wrapped caption; returns where the map may start (points from the bottom)."""
+    title_lines = textwrap.wrap(title, 95) or [""]
+    caption_lines = textwrap.wrap(caption, 150)
+    y = page[1] - 16
+    x = MARGIN_PT / page[0]
+    figure.text(x, y / page[1], "\n".join(title_lines), fontsize=20, fontweight="bold", va="top", parse_math=False)
+    y -= 25 * len(title_lines) + 4
+    if caption_lines:
+        figure.text(
+            x, y / page[1], "\n".join(caption_lines), fontsize=12.5, color="#343a40", va="top", parse_math=False
+        )
+        y -= 17 * len(caption_lines)
+    return y - 10
+
+
+def _draw_maps(
+    figure: Figure, events: pd.DataFrame, geometry: BorderGeometry, colours: dict, box: tuple, page: tuple
+) -> None:
+    """The main map, and a detail inset of the border strip when far events make it small."""
+    frame = map_frame.plan_frame(events, box[2], box[3])
+    ax = figure.add_axes(_fraction(box, page))
+    if map_frame.detail_needed(frame):
+        _draw_with_inset(figure, ax, events, geometry, colours, frame, box, page)
+    else:
+        static_map.draw_map(ax, events, geometry, frame, colours)
+    if events.empty:
+        ax.text(
+            0.5,
+            0.5,
+            NO_EVENTS,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=18,
+            color="#343a40",
+            bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#adb5bd", "alpha": 0.95},
+            zorder=20,
+        )
+
+
+def _draw_with_inset(
+    figure: Figure, ax, events: pd.DataFrame, geometry: BorderGeometry, colours: dict, frame, box: tuple, page: tuple
+) -> None:
+    """The overview with the border strip outlined, and the strip larger in an inset that covers no event."""
+    inset_pt = (round(box[2] * INSET_SHARE[0]), round(box[3] * INSET_SHARE[1]))
+    detail = map_frame.plan_detail(events, geometry, *inset_pt)
+    ex, ey = map_frame.event_xy(events)
+    tx, ty = map_frame.project([t.lon for t in static_map.TOWNS], [t.lat for t in static_map.TOWNS])
+    inset = map_frame.place_inset(frame, inset_pt, (np.concatenate([ex, tx]), np.concatenate([ey, ty])), detail.box)
+    static_map.draw_map(ax, events, geometry, frame, colours, detail_box=detail.box, avoid=(inset,))
+    left = box[0] + (inset[0] - frame.xmin) / frame.metres_per_point
+    bottom = box[1] + (inset[1] - frame.ymin) / frame.metres_per_point
+    inset_ax = figure.add_axes(_fraction((left, bottom, *inset_pt), page), zorder=3)
+    pt = detail.metres_per_point
+    title_box = (detail.xmin, detail.ymax - 26 * pt, detail.xmin + 160 * pt, detail.ymax)
+    static_map.draw_map(inset_ax, events, geometry, detail, colours, north=False, avoid=(title_box,))
+    for spine in inset_ax.spines.values():
+        spine.set_edgecolor(static_map.INK)
+        spine.set_linewidth(1.4)
+    inset_ax.text(
+        0.03,
+        0.97,
+        "Border area (detail)",
+        transform=inset_ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=10.5,
+        fontweight="bold",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        zorder=20,
+    )
+
+
+def _fraction(box: tuple, page: tuple) -> tuple[float, float, float, float]:
+    return (box[0] / page[0], box[1] / page[1], box[2] / page[0], box[3] / page[1])
+
+
+def _legend(figure: Figure, events: pd.DataFrame, colours: dict, x_pt: float, top_pt: float, page: tuple) -> None:
+    """Three stacked legends in the right-hand column: actors, event types, the map's lines and areas."""
+    sections = [("Actor (colour)", _actor_handles(colours)), ("Event type (shape)", _type_handles(events))]
+    sections.append(("On the map", _map_handles(events)))
+    renderer = figure.canvas.get_renderer()
+    for fontsize in (10.5, 9.0, 7.5):
+        placed, y = [], top_pt
+        for heading, handles in sections:
+            if not handles:
+                continue
+            legend = _stacked_legend(figure, heading, handles, (x_pt / page[0], y / page[1]), fontsize)
+            placed.append(legend)
+            y -= legend.get_window_extent(renderer).height * 72 / figure.dpi + 10
+        if y >= FOOTER_PT or fontsize == 7.5:
+            return
+        for legend in placed:
+            legend.remove()
+
+
+def _stacked_legend(figure: Figure, heading: str, handles: list, anchor: tuple, fontsize: float) -> Legend:
+    legend = figure.legend(
+        handles=handles,
+        title=heading,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        alignment="left",
+        frameon=False,
+        fontsize=fontsize,
+        title_fontproperties={"weight": "bold", "size": fontsize + 1},
+        handlelength=2.2,
+        handletextpad=0.7,
+        labelspacing=0.55,
+        borderaxespad=0,
+        borderpad=0,
+    )
+    return legend
+
+
+def _wrap(label: str) -> str:
+    """A legend label on lines of at most 34 characters; a ``$`` stays a dollar sign, not mathtext."""
+    return ("\n".join(textwrap.wrap(label, 34)) or label).replace("$", r"\$")
+
+
+def _actor_handles(colours: dict[str, str]) -> list:
+    shown = list(colours.items())[: style.MAX_LEGEND_ACTORS]
+    handles = [_marker("o", colour, _wrap(actor)) for actor, colour in shown if colour != style.OTHER_COLOUR]
+    if style.OTHER_COLOUR in colours.values():
+        handles.append(_marker("o", style.OTHER_COLOUR, _wrap(style.OTHER_ACTORS)))
+    return handles
+
+
+def _type_handles(events: pd.DataFrame) -> list:
+    kinds = sorted(set(events["event_type"]))
+    return [_marker(style.SHAPES[style.shape_for(kind)][0], "#495057", _wrap(kind)) for kind in kinds]
+
+
+def _map_handles(events: pd.DataFrame) -> list:
+    """The border and provinces always; arrows and fanned markers only when drawn."""
+    handles = [Line2D([], [], color=style.BORDER_COLOUR, linewidth=3.6, label="Iran–Pakistan border")]
+    handles += [
+        Patch(
+            facecolor=colour, alpha=static_map.PROVINCE_ALPHA, edgecolor=style.COUNTRY_EDGE, linestyle="--", label=name
+        )
+        for name, colour in style.PROVINCE_FILL.items()
+    ]
+    if (events["cross_border"].astype(bool) & events["origin_lat"].notna()).any():
+        label = _wrap(f"Cross-border strike or attack, from the origin side ({ARROW_TAIL_KM:g} km beyond the border)")
+        handles.append(Line2D([], [], color=style.ARROW_COLOUR, linewidth=2.2, linestyle=(0, (5, 3)), label=label))
+    handles.append(_dot(4.5, "#343a40", "Town (GeoNames)"))
+    if (np.hypot(*static_map.fan_offsets(events)) > 0).any():
+        handles.append(
+            _dot(3.5, static_map.INK, _wrap("Shared location: events at one place are fanned out around it"))
+        )
+    return handles
+
+
+def _dot(size: float, colour: str, label: str) -> Line2D:
+    return Line2D([], [], marker="o", linestyle="none", markersize=size, color=colour, label=label)
+
+
+def _marker(marker: str, colour: str, label: str) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        marker=marker,
+        linestyle="none",
+        markersize=10,
+        markerfacecolor=colour,
+        markeredgecolor="white",
+        markeredgewidth=1,
+        label=label,
+    )
+
+
+def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tuple) -> None:
+    width_pt, y = page[0], 12 / page[1]
+    note = f"{ATTRIBUTION} Basemap: {basemap_note}."
+    figure.text(MARGIN_PT / width_pt, y, note, fontsize=9, color="#495057", va="bottom", parse_math=False)
+    shown = f"{count} event{'s' if count != 1 else ''} shown · UTM zone 41N (EPSG:32641) · generated {stamp}"
+    figure.text(
+        1 - MARGIN_PT / width_pt, y, shown, fontsize=9, color="#495057", va="bottom", ha="right", parse_math=False
+    )
