@@ -202,3 +202,28 @@ def _marker_index(page: Page, event_id: str) -> int:
         if tip.count() and tip.inner_text().startswith(event_id):
             return i
     raise AssertionError(f"no marker for {event_id}")
+
+
+def test_html_export_draws_every_event_with_network_blocked(chromium, curated, tmp_path):
+    from dashboard.briefing import make_export
+    from dashboard.filters import FilterSpec
+
+    path = tmp_path / "map.html"
+    path.write_bytes(make_export("html", curated, FilterSpec()))
+    tab = chromium.new_page(viewport={"width": 1200, "height": 800})
+    requested: list[str] = []
+    tab.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(("file:", "data:"))
+            else (requested.append(r.request.url), r.abort())
+        ),
+    )
+    tab.goto(path.as_uri())
+    tab.wait_for_selector(".event-marker")
+    markers = tab.locator(".event-marker").count()
+    tab.screenshot(path=str(output_dir("browser/html_export") / "standalone-map.png"))
+    tab.close()
+    assert markers == len(curated.events)
+    assert requested == []

@@ -198,3 +198,12 @@ def test_standalone_html_draws_in_chromium_with_network_blocked(tmp_path, chromi
     assert errors == []
     assert blocked == []
     assert circles == len(CIRCLES)
+
+
+def test_dashboard_map_needs_no_cdn(curated):
+    """The page's own map, as handed to st_folium, names no http(s) script or stylesheet."""
+    from dashboard import mapview
+
+    m = localize(mapview.build_map(curated.events, curated.geometry))
+    assert external_asset_urls(m.get_root().render()) == []
+    assert [url for url in st_folium_links(m) if re.match(r"(https?:)?//", url)] == []
