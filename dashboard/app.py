@@ -19,8 +19,10 @@ from streamlit_folium import st_folium
 
 from dashboard import filters, mapview, offline, style
 from dashboard.briefing import make_export
-from dashboard.curated import Dataset, load_curated
+from dashboard.curated import Dataset
+from dashboard.datasets import combine, import_into, load_configured
 from dashboard.exporters import FORMATS, export_filename
+from dashboard.importers import ImportResult
 from dashboard.problems import DataError
 from dashboard.record import record_rows
 from dashboard.summary import headline
@@ -40,14 +42,36 @@ LIST_COLUMNS = {
 
 
 @st.cache_resource(show_spinner="Loading events and borders…")
-def cached_dataset() -> Dataset:
-    return load_curated()
+def configured_dataset() -> tuple[Dataset, ImportResult | None]:
+    return load_configured()
+
+
+@st.cache_resource(show_spinner="Importing your events…", max_entries=4)
+def cached_import(data: bytes, name: str) -> ImportResult:
+    # Keyed on the file's bytes: the same upload is read once.
+    return import_into(configured_dataset()[0], data=data, name=name)
+
+
+def active_dataset() -> tuple[Dataset, ImportResult | None]:
+    """The configured data, or it combined with the file uploaded in the sidebar."""
+    base, imported = configured_dataset()
+    upload = st.session_state.get("upload")
+    st.session_state["upload_error"] = None
+    if upload is None:
+        return base, imported
+    try:
+        result = cached_import(upload.getvalue(), upload.name)
+    except DataError as err:
+        # Nothing already loaded is lost: the page carries on with the data it had.
+        st.session_state["upload_error"] = str(err)
+        return base, imported
+    return combine(base, result, st.session_state.get("upload_mode", "merge")), result
 
 
 def main() -> None:
     st.set_page_config(page_title="Iran–Pakistan border crisis map", page_icon="🗺️", layout="wide")
     try:
-        data = cached_dataset()
+        data, imported = active_dataset()
     except (DataError, FileNotFoundError) as err:
         st.error(f"The event data cannot be loaded:\n\n```\n{err}\n```")
         st.stop()
@@ -61,6 +85,8 @@ def main() -> None:
 
     st.markdown(f"#### {filters.describe(spec, len(shown))}")
     st.caption(f"Data in view: **{data.label}**")
+    if imported is not None:
+        show_import_report(imported)
     show_headline(shown)
     colours = style.actor_colours(data.events["actor1"])
     left, right = st.columns([5, 2], gap="medium")
@@ -131,6 +157,14 @@ def set_dates(start, end) -> None:
 def sidebar_filters(data: Dataset) -> filters.FilterSpec:
     first, last = data_date_range(data)
     options = filters.options(data.events)
+    if st.session_state.get("data_label") != data.label:  # new data: show all of its dates
+        if "data_label" in st.session_state:
+            set_dates(first, last)
+        st.session_state["data_label"] = data.label
+    for name in filters.LIST_FIELDS:  # a new data set may not offer an earlier choice
+        key = f"f_{name}"
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in options[name]]
     with st.sidebar:
         st.header("Filters")
         for notice in st.session_state.get("url_notices", []):
@@ -159,6 +193,7 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             key="f_precise_only",
             help="Hide events known only to the week, month or year, or only to the province.",
         )
+        upload_panel()
         st.divider()
         st.selectbox(
             "Basemap",
@@ -292,9 +327,9 @@ EXPORT_LABELS = {
 
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
-def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, data_label: str) -> bytes:
-    # data_label keys the cache on the data in view; the dataset itself is the cached resource.
-    return make_export(fmt, cached_dataset(), spec, basemap, scale)
+def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, _data: Dataset, label: str) -> bytes:
+    # The label (what data is in view) keys the cache; the dataset itself is not hashed.
+    return make_export(fmt, _data, spec, basemap, scale)
 
 
 def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
@@ -307,13 +342,56 @@ def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
         for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
             column.download_button(
                 EXPORT_LABELS[fmt],
-                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, data.label),
+                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, data, data.label),
                 file_name=export_filename(fmt, spec),
                 mime=FORMATS[fmt].mime_type,
                 on_click="ignore",
                 width="stretch",
                 key=f"download_{fmt}",
             )
+
+
+def upload_panel() -> None:
+    """Sidebar: bring your own events (ACLED, UCDP GED, GeoJSON, the project's CSV)."""
+    st.divider()
+    st.subheader("Your own events")
+    st.file_uploader(
+        "ACLED or UCDP export, GeoJSON points, or this project's CSV",
+        type=["csv", "geojson", "json"],
+        key="upload",
+        help="Every row either loads or is listed with the reason it was left out.",
+    )
+    st.radio(
+        "With the curated events",
+        ["merge", "replace"],
+        key="upload_mode",
+        horizontal=True,
+        format_func={"merge": "Add to them", "replace": "Show only mine"}.get,
+    )
+    if st.session_state.get("upload_error"):
+        st.error(f"This file cannot be used; the events in view are unchanged.\n\n{st.session_state['upload_error']}")
+
+
+def show_import_report(result: ImportResult) -> None:
+    """Counts of loaded and rejected rows, and the rejection report."""
+    message = (
+        f"{result.file}: {result.rows_read} rows read ({result.format}): {result.loaded} loaded"
+        f"{f' ({result.placed} placed from the gazetteer)' if result.placed else ''}, "
+        f"{result.rejected_count} rejected."
+    )
+    if result.rejected_count:
+        st.warning(message, icon="⚠️")
+        with st.expander(f"Rejected rows ({result.rejected_count}): why each was left out"):
+            st.dataframe(result.rejected, hide_index=True, width="stretch")
+            st.download_button(
+                "Download the rejection report (CSV)",
+                data=result.rejected.to_csv(index=False).encode("utf-8"),
+                file_name=f"{Path(result.file).stem}_rejected.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
+    else:
+        st.success(message, icon="✅")
 
 
 def show_timeline(shown: pd.DataFrame, colours: dict) -> None:

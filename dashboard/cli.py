@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from dashboard import config, mapview
-from dashboard.curated import check_file, load_curated, load_registry
+from dashboard.curated import check_file, load_registry
+from dashboard.datasets import load_configured
 from dashboard.exporters import FORMATS
 from dashboard.filters import FilterSpec
 from dashboard.problems import DataError
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--precise-only", action="store_true", help="only precise dates and places")
     export.add_argument("--basemap", default="none", choices=list(mapview.BASEMAP_LABELS), help="map tiles")
     export.add_argument("--scale", type=int, default=1, choices=[1, 2], help="PNG size: 1 (1600 px) or 2 (print)")
+    export.add_argument("--data", type=Path, help="events file to use (ACLED, UCDP GED, GeoJSON, project CSV)")
+    export.add_argument("--merge", action="store_true", help="with --data: add to the curated events")
     return parser
 
 
@@ -72,7 +75,9 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"export: {args.out.parent}: no such folder", file=sys.stderr)
         return 2
     try:
-        data = load_curated()
+        data, imported = load_configured(args.data, "merge" if args.merge else None)
+        if imported is not None:
+            print(import_summary(imported), file=sys.stderr)
         unknown = _unknown_choices(spec, data.events)
         if unknown:
             print(f"export: {unknown}", file=sys.stderr)
@@ -107,6 +112,8 @@ def run_validate(path: Path | None) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return 2
     try:
+        if not _is_project_csv(path):
+            return run_import_check(path)
         sources, seed_texts = load_registry()
         result = check_file(path, sources, seed_texts)
     except DataError as err:
@@ -118,6 +125,34 @@ def run_validate(path: Path | None) -> int:
     bad = result.rejected_rows
     print(f"{path}: {result.rows_read} rows, {result.rows_read - bad} valid, {bad} with problems", file=sys.stderr)
     return 1 if result.problems else 0
+
+
+def _is_project_csv(path: Path) -> bool:
+    """The project's own CSV with citations gets the strict curated check."""
+    if path.suffix.lower() != ".csv":
+        return False
+    with path.open(encoding="utf-8", errors="replace") as f:
+        header = f.readline()
+    return "source_quote" in header and "event_date" in header
+
+
+def run_import_check(path: Path) -> int:
+    """Validate an ACLED, UCDP GED, GeoJSON or uncited project file as the importer sees it."""
+    from dashboard.curated import load_curated
+    from dashboard.datasets import import_into
+
+    result = import_into(load_curated(), path=path)
+    for problem in result.problems:
+        print(problem)
+    print(import_summary(result), file=sys.stderr)
+    return 1 if result.rejected_count else 0
+
+
+def import_summary(result) -> str:
+    return (
+        f"{result.file}: {result.rows_read} rows ({result.format}), {result.loaded} loaded, "
+        f"{result.rejected_count} rejected"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,8 @@ SETTINGS: dict[str, Setting] = {
             str(REPO_ROOT / "data" / "geometry"),
             "Folder with the derived border and province GeoJSON files.",
         ),
-        Setting("data_file", "", "An events file to show instead of the curated events."),
+        Setting("data_file", "", "An events file (ACLED, UCDP GED, GeoJSON or the project's CSV) to show."),
+        Setting("data_mode", "replace", "With data_file: 'replace' the curated events, or 'merge' with them."),
         Setting("offline", "true", "true: the default basemap is 'none' (no tile requests)."),
         Setting(
             "tile_url",

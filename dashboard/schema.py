@@ -31,7 +31,7 @@ GEO_PRECISION_WORDS = {
 }
 DATE_PRECISION_WORDS = {
     "day": "the exact day is known",
-    "week": "known to within about a week (date shown is the latest the source allows)",
+    "week": "known to within about a week (see the notes for the range)",
     "month": "only the month is known (first of the month shown)",
     "year": "only the year is known (1 January shown)",
 }

@@ -227,3 +227,15 @@ def test_html_export_draws_every_event_with_network_blocked(chromium, curated, t
     tab.close()
     assert markers == len(curated.events)
     assert requested == []
+
+
+def test_upload_merges_and_reports_rejections(page):
+    mixed = REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_mixed.csv"
+    page.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(mixed))
+    page.page.get_by_text("Rejected rows (13)").wait_for(timeout=60_000)
+    page.settle()
+    page.shot("06-upload-merged")
+    assert page.page.get_by_text("17 rows read (acled): 4 loaded").count() == 1
+    assert page.list_count() == 18 + 4
+    assert page.marker_count() == 22
+    assert page.errors == []

@@ -94,3 +94,20 @@ def test_export_bad_date_is_usage_error(tmp_path, capsys):
 def test_export_missing_folder(tmp_path, capsys):
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_validate_import_file_lists_every_rejection(capsys):
+    mixed = REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_mixed.csv"
+    assert main(["validate", str(mixed)]) == 1
+    captured = capsys.readouterr()
+    assert "column time_precision, value '4'" in captured.out
+    assert "latitude and longitude the right way round" in captured.out
+    assert "rejected" in captured.err
+
+
+def test_export_with_data_file(tmp_path, capsys):
+    sample = REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_sample.csv"
+    out = tmp_path / "mine.csv"
+    assert main(["export", "--format", "csv", "--data", str(sample), "--out", str(out)]) == 0
+    assert "loaded" in capsys.readouterr().err
+    assert "IRPK-" not in out.read_text(encoding="utf-8-sig")  # replace: curated events left out

@@ -1,0 +1,58 @@
+"""Which events are in view: the curated set, an imported file, or both.
+
+The page (an upload), the export command (``--data``) and the
+``BORDERMAP_DATA_FILE`` setting all come through here, so each says the same
+thing about what is in view and what was left out.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from dashboard import config
+from dashboard.curated import Dataset, load_curated
+from dashboard.gazetteer import Gazetteer
+from dashboard.importers import ImportResult, import_bytes, import_file
+
+MODES = ("merge", "replace")
+
+
+def combine(curated: Dataset, imported: ImportResult, mode: str) -> Dataset:
+    """The curated events with the imported ones added (``merge``) or instead (``replace``)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose merge or replace")
+    name = Path(imported.file).name
+    if mode == "replace":
+        return Dataset(imported.events, curated.sources, curated.geometry, f"{name} ({imported.loaded})")
+    events = pd.concat([curated.events, imported.events], ignore_index=True)
+    events = gpd.GeoDataFrame(events, geometry="geometry", crs=curated.events.crs)
+    label = f"Curated events ({len(curated.events)}) + {name} ({imported.loaded})"
+    return Dataset(events, curated.sources, curated.geometry, label)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The offline gazetteer, read once per process."""
+    return Gazetteer.load()
+
+
+def import_into(curated: Dataset, path: Path | None = None, data: bytes | None = None, name: str = "") -> ImportResult:
+    """Import a file (by path, or its bytes and name) against the curated ids and borders."""
+    ids = set(curated.events["event_id"])
+    if data is not None:
+        return import_bytes(data, name, curated.geometry, gazetteer(), existing_ids=ids)
+    return import_file(Path(path), curated.geometry, gazetteer(), existing_ids=ids)
+
+
+def load_configured(data_file: Path | None = None, mode: str | None = None) -> tuple[Dataset, ImportResult | None]:
+    """The data in view by default: the curated events, or the ``data_file`` setting's."""
+    curated = load_curated()
+    path = data_file or (Path(config.get("data_file")) if config.get("data_file") else None)
+    if path is None:
+        return curated, None
+    imported = import_into(curated, path=path)
+    return combine(curated, imported, mode or config.get("data_mode")), imported

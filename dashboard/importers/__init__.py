@@ -1,0 +1,182 @@
+"""Bring your own events: ACLED, UCDP GED, GeoJSON points or the project's CSV.
+
+``import_file`` (a path) and ``import_bytes`` (an upload) read a file, tell its
+format from its columns, translate it into the project's event schema, place
+rows that only name a place from the offline gazetteer, check every row, and
+join the good ones to the borders. The result holds the loaded events, ready to
+concatenate with the curated ones (same columns, same types), and one line for
+every problem of every rejected row: a row with several problems counts once
+but lists each. Nothing is dropped without a line; ``loaded + rejected_count
+== rows_read`` always holds (blank lines are not rows).
+
+Rows are numbered as the analyst sees them: for CSV as in a spreadsheet (the
+header is row 1), for GeoJSON by feature (the first feature is row 1).
+Problems name the file's own column and cell (``time_precision``, ``'4'``).
+
+A problem with the whole file (too big, empty, not UTF-8, malformed, no event
+rows, columns of no known format) raises ``DataError`` with one message
+naming the file.
+
+Text is kept as it is: notes, actors and places containing HTML are not
+stripped or altered (whatever renders them escapes them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard import config
+from dashboard.borders import BorderGeometry, join_events
+from dashboard.gazetteer import Gazetteer
+from dashboard.importers.checks import check_ids, check_outside, check_outside_unjoined, check_swapped
+from dashboard.importers.detect import detect_format
+from dashboard.importers.geojson_points import read_geojson_text
+from dashboard.importers.placement import place_missing
+from dashboard.importers.reading import SourceTable, check_size, decode, read_csv_text, whole_file
+from dashboard.importers.report import Report
+from dashboard.problems import DataError, Problem, problems_frame, spreadsheet_row
+from dashboard.schema import validate_events
+
+__all__ = ["DataError", "ImportResult", "default_max_bytes", "import_bytes", "import_file"]
+
+REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What came of one file.
+
+    ``events``: the loaded rows, validated, typed and joined to the borders,
+    with exactly the columns (and types) of ``load_curated().events``.
+    ``rejected``: one line per problem: ``row``, ``column``, ``value``,
+    ``reason`` (what was expected). ``format``: ``acled``, ``ucdp``,
+    ``project_csv``, or ``geojson+<one of those>``. ``placed``: loaded events
+    whose coordinates came from the gazetteer.
+    """
+
+    events: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    format: str
+    rows_read: int
+    file: str
+    problems: tuple[Problem, ...]
+    placed: int = 0
+
+    @property
+    def loaded(self) -> int:
+        return len(self.events)
+
+    @property
+    def rejected_count(self) -> int:
+        return int(self.rejected["row"].nunique())
+
+
+def default_max_bytes() -> int:
+    """The ``max_upload_mb`` setting, in bytes."""
+    return int(float(config.get("max_upload_mb")) * 1024 * 1024)
+
+
+def import_file(
+    path: Path,
+    geometry: BorderGeometry,
+    gazetteer: Gazetteer | None = None,
+    max_bytes: int | None = None,
+    existing_ids: Iterable[str] = (),
+) -> ImportResult:
+    """Import the events file at ``path`` (see ``import_bytes``)."""
+    path = Path(path)
+    limit = default_max_bytes() if max_bytes is None else max_bytes
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise whole_file(str(path), "an events file (there is no file at this path)") from None
+    check_size(size, limit, str(path))
+    return import_bytes(path.read_bytes(), str(path), geometry, gazetteer, limit, existing_ids)
+
+
+def import_bytes(
+    data: bytes,
+    name: str,
+    geometry: BorderGeometry,
+    gazetteer: Gazetteer | None = None,
+    max_bytes: int | None = None,
+    existing_ids: Iterable[str] = (),
+) -> ImportResult:
+    """Import an events file given as bytes (a Streamlit upload), ``name`` naming it.
+
+    ``gazetteer`` places rows that give a place name but no coordinates
+    (without one, such rows are rejected); ``max_bytes`` defaults to the
+    ``max_upload_mb`` setting; ``existing_ids`` are ids already loaded (the
+    curated events', say): a row repeating one is rejected.
+    """
+    table = _read(data, name, default_max_bytes() if max_bytes is None else max_bytes)
+    found = detect_format(table.frame.columns, name, table.container)
+    if table.repeated_columns:
+        names = ", ".join(map(repr, table.repeated_columns))
+        raise whole_file(name, f"a header naming each column once ({names} given more than once)")
+    if table.frame.empty:
+        raise whole_file(name, "at least one event below the header (the file has only a header row)")
+    report = Report(name, table.frame, table.row_numbers, dict(found.columns))
+    for position, column, value, expected, covers in table.problems:
+        report.add(position, column, value, expected, covers)
+    frame = found.convert(table.frame, report, Path(name).name, table.container)
+    unplaced = (frame["latitude"] == "") & (frame["longitude"] == "")
+    frame = place_missing(frame, report, gazetteer)
+    check_ids(frame, report, existing_ids)
+    swapped = check_swapped(frame, report, geometry)
+    events, positions = _validate_and_join(frame, report, geometry, swapped)
+    placed = int((unplaced.to_numpy() & (frame["latitude"] != "").to_numpy())[positions].sum())
+    label = found.key if table.container == "csv" else f"geojson+{found.key}"
+    return _result(events, report, label, placed)
+
+
+def _read(data: bytes, name: str, limit: int) -> SourceTable:
+    check_size(len(data), limit, name)
+    text = decode(data, name)
+    if text.lstrip().startswith("{"):
+        return read_geojson_text(text, name)
+    return read_csv_text(text, name)
+
+
+def _validate_and_join(
+    frame: pd.DataFrame, report: Report, geometry: BorderGeometry, swapped: np.ndarray
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The schema check, the join, and the outside-the-country check; the loaded rows and their positions."""
+    result = validate_events(frame, report.file)
+    report.add_schema_problems(result.problems)
+    schema_bad = np.zeros(len(frame), dtype=bool)
+    schema_bad[[p.row - spreadsheet_row(0) for p in result.problems if p.row is not None]] = True
+    valid_positions = np.flatnonzero(~schema_bad)  # the order of result.events
+    to_join = ~swapped[valid_positions]
+    positions = valid_positions[to_join]
+    joined = join_events(result.events[to_join].reset_index(drop=True), geometry)
+    check_outside(joined, positions, frame, report, geometry)
+    check_outside_unjoined(frame, schema_bad & ~swapped, report, geometry)
+    keep = ~report.flagged()[positions]
+    return joined[keep].reset_index(drop=True), positions[keep]
+
+
+def _result(events: gpd.GeoDataFrame, report: Report, label: str, placed: int) -> ImportResult:
+    problems = report.sorted_problems()
+    rejected = problems_frame(problems).rename(columns={"expected": "reason"})[REJECTED_COLUMNS]
+    result = ImportResult(
+        events=events,
+        rejected=rejected,
+        format=label,
+        rows_read=len(report.source),
+        file=report.file,
+        problems=tuple(problems),
+        placed=placed,
+    )
+    if result.loaded + result.rejected_count != result.rows_read:
+        raise AssertionError(
+            f"{report.file}: {result.loaded} loaded + {result.rejected_count} rejected"
+            f" != {result.rows_read} rows read (a row was lost without a reason: this is a bug)"
+        )
+    return result
