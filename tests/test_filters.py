@@ -151,3 +151,13 @@ def test_options_offer_states_first(curated):
     offered = options(curated.events)
     assert offered["actors"][:2] == ["Iran", "Pakistan"]
     assert "Sistan and Baluchestan" in offered["provinces"]
+
+
+def test_timeline_brush_gives_dates():
+    from dashboard.timeline import brushed_dates
+
+    # Altair reports the brushed interval in epoch milliseconds, either way round.
+    selection = {"selection": {"date_brush": {"day": [1705536000000, 1705363200000]}}}
+    assert brushed_dates(selection) == (D(2024, 1, 16), D(2024, 1, 18))
+    assert brushed_dates({"selection": {}}) is None
+    assert brushed_dates(None) is None
