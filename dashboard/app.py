@@ -334,7 +334,7 @@ def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, 
 
 def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
     """Download buttons for the exact filter state in view."""
-    with st.expander("Export this view for a briefing", icon="📥"):
+    with st.expander("Export this view for a briefing", icon=":material/download:"):
         st.caption(f"Every file holds what the page shows: {filters.describe(spec)}")
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
         basemap = st.session_state["basemap"]
