@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import filters, mapview, offline, style
+from dashboard import aggregate, filters, mapview, offline, style
 from dashboard.briefing import make_export
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
@@ -248,11 +248,18 @@ def current_selection(shown: pd.DataFrame) -> str | None:
 
 def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None) -> str | None:
     base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], colours))
-    layer = mapview.build_event_layer(shown, colours, selected)
     center, zoom = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
     if selected:
         event = shown.loc[shown["event_id"] == selected].iloc[0]
         center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
+    # Many events: draw grid cells for the view, refined as the analyst zooms,
+    # so the map needs to report its view (each pan then reruns the page).
+    many = len(shown) > aggregate.AGGREGATE_ABOVE
+    bounds, view_zoom = aggregate.view_from_st_folium(st.session_state.get("map_view"), mapview.REGION_ZOOM)
+    if bounds is None:
+        bounds = aggregate.bounds_for_view(center, zoom)
+    layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, mapview.build_event_layer)
+    returned = ["last_object_clicked_tooltip", *(["bounds", "zoom"] if many else [])]
     out = st_folium(
         base,
         key="map",
@@ -261,9 +268,12 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
         zoom=zoom,
         height=600,
         use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip"],
+        returned_objects=returned,
     )
-    return mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"))
+    st.session_state["map_view"] = out
+    clicked = mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"))
+    # A grid cell's tooltip names no event: only ids in the list select.
+    return clicked if clicked in set(shown["event_id"]) else None
 
 
 def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
