@@ -25,6 +25,7 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from dashboard import style
+from dashboard.mapview import selected_ring
 
 AGGREGATE_ABOVE = 2000  # events in view; more than this are drawn as grid cells
 TILE_PX = 256
@@ -176,15 +177,7 @@ def _add_selected_ring(layer: folium.FeatureGroup, events: pd.DataFrame, selecte
     chosen = events[events["event_id"] == selected_id]
     if chosen.empty:
         return
-    event = chosen.iloc[0]
-    folium.CircleMarker(
-        [float(event["latitude"]), float(event["longitude"])],
-        radius=16,
-        color=style.SELECTED_COLOUR,
-        weight=4,
-        fill=False,
-        class_name="selected-ring",
-    ).add_to(layer)
+    selected_ring(chosen.iloc[0]).add_to(layer)
 
 
 def layer_for_view(

@@ -158,15 +158,20 @@ def build_event_layer(
             popup=folium.Popup(popup_html(event), max_width=420),
         ).add_to(layer)
         if event["event_id"] == selected_id:
-            folium.CircleMarker(
-                [event["latitude"], event["longitude"]],
-                radius=16,
-                color=style.SELECTED_COLOUR,
-                weight=4,
-                fill=False,
-                class_name="selected-ring",
-            ).add_to(layer)
+            selected_ring(event).add_to(layer)
     return layer
+
+
+def selected_ring(event: pd.Series) -> folium.CircleMarker:
+    """The ring that marks the selected event, whatever else is drawn."""
+    return folium.CircleMarker(
+        [float(event["latitude"]), float(event["longitude"])],
+        radius=16,
+        color=style.SELECTED_COLOUR,
+        weight=4,
+        fill=False,
+        class_name="selected-ring",
+    )
 
 
 def _stack_offsets(events: pd.DataFrame) -> list[tuple[float, float]]:
