@@ -9,7 +9,9 @@ alike.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +31,7 @@ _GEOD = Geod(ellps="WGS84")
 MISMATCH_TOLERANCE_KM = 2.0
 # A cross-border arrow starts this far beyond the border on the origin side.
 ARROW_TAIL_KM = 60.0
+DISPLAY_TOLERANCE_DEG = 0.005
 
 COUNTRY_ALIASES = {
     "iran": "Iran",
@@ -46,9 +49,26 @@ class BorderGeometry:
     provinces: gpd.GeoDataFrame  # name, country, iso3, geometry
     border: shapely.LineString | shapely.MultiLineString
 
+    @cached_property
+    def countries_display(self) -> dict:
+        """Countries as GeoJSON, simplified for drawing (see ``DISPLAY_TOLERANCE_DEG``)."""
+        return _simplified_geojson(self.countries)
+
+    @cached_property
+    def provinces_display(self) -> dict:
+        return _simplified_geojson(self.provinces)
+
     @property
     def border_km(self) -> float:
         return float(_GEOD.geometry_length(self.border)) / 1000
+
+
+def _simplified_geojson(areas: gpd.GeoDataFrame) -> dict:
+    """Areas simplified to about 500 m, as GeoJSON: half the bytes to send and to
+    serialise on every rerun of the page. The border line and every join keep
+    full detail."""
+    simple = areas.assign(geometry=areas.geometry.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True))
+    return json.loads(simple.to_json())
 
 
 def load_geometry(folder: Path) -> BorderGeometry:

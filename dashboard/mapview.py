@@ -24,7 +24,6 @@ from dashboard.record import record_rows
 REGION_CENTER = (28.0, 63.6)
 REGION_ZOOM = 6
 SELECTED_ZOOM = 8
-DISPLAY_TOLERANCE_DEG = 0.005
 TOOLTIP_SEPARATOR = " · "
 
 BASEMAPS = {
@@ -62,7 +61,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
     _add_tiles(m, basemap)
     m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{style.WATER}}}</style>"))
     folium.GeoJson(
-        _for_display(geometry.countries),
+        geometry.countries_display,
         name="Countries",
         style_function=lambda f: {
             "fillColor": style.COUNTRY_FILL.get(f["properties"]["name"], "#ffffff"),
@@ -73,7 +72,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
         interactive=False,
     ).add_to(m)
     folium.GeoJson(
-        _for_display(geometry.provinces),
+        geometry.provinces_display,
         name="Provinces",
         style_function=lambda f: {
             "fillColor": style.PROVINCE_FILL.get(f["properties"]["name"], "#cccccc"),
@@ -94,12 +93,6 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
     if actor_colours is not None:
         m.get_root().html.add_child(Element(legend_html(actor_colours)))
     return m
-
-
-def _for_display(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Areas simplified to about 500 m for drawing: half the bytes to send and to
-    serialise on every rerun. The border line and every join keep full detail."""
-    return areas.assign(geometry=areas.geometry.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True))
 
 
 def _add_tiles(m: folium.Map, basemap: str) -> None:
