@@ -18,24 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyproj import CRS
 
-# The columns every joined events frame has (see ``curated.load_curated``).
-REQUIRED_COLUMNS = (
-    "event_id",
-    "event_date",
-    "date_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "fatalities",
-    "origin_country",
-    "notes",
+from dashboard.schema import REQUIRED
+
+# The columns every joined events frame has: the schema's required ones, and
+# what ``borders.join_events`` adds.
+JOIN_COLUMNS = (
     "geometry",
     "country_geo",
     "admin1_geo",
@@ -45,6 +32,7 @@ REQUIRED_COLUMNS = (
     "origin_lat",
     "origin_lon",
 )
+REQUIRED_COLUMNS = (*REQUIRED, *JOIN_COLUMNS)
 
 
 class ColumnarError(ValueError):
