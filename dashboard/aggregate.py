@@ -4,8 +4,8 @@ Up to ``AGGREGATE_ABOVE`` events in view, the map draws every event
 (``mapview.build_event_layer``). Above it, ``bin_events`` counts the events on
 a grid whose cells are about 48 screen pixels at the current zoom, and
 ``build_aggregate_layer`` draws one circle per cell (area grows with the log
-of the count; colour = the dominant actor1) as a single compact GeoJSON layer
-drawn on a canvas. A million events become a few hundred circles: the HTML
+of the count; colour = the dominant actor1) from one compact JSON document,
+on a canvas. A million events become a few hundred circles: the HTML
 stays in the tens of kilobytes and builds in milliseconds.
 
 Only the map is aggregated: the event list, the timeline and every export
@@ -15,17 +15,16 @@ Nothing here calls Streamlit.
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Callable, Mapping
 
 import folium
 import numpy as np
 import pandas as pd
-from folium.utilities import JsCode
 
 from dashboard import style
+from dashboard.map_elements import DataScript
 from dashboard.mapview import selected_ring
+from dashboard.safe_text import json_for_script
 
 AGGREGATE_ABOVE = 2000  # events in view; more than this are drawn as grid cells
 TILE_PX = 256
@@ -119,38 +118,23 @@ def _dominant(cell_of: np.ndarray, codes: np.ndarray, n_cells: int, n_codes: int
     return code[order][first]
 
 
-# Per-feature styling in the browser (no style_function: nothing per feature is
-# serialised but the properties n = count, f = fatalities, a = actor, k = colour).
-_ON_EACH = """
-function (feature, layer) {
-    var p = feature.properties;
-    layer.setRadius(Math.min(34, 5 + 5 * Math.log10(p.n)));
-    layer.setStyle({fillColor: p.k});
-    layer.bindTooltip(p.n.toLocaleString() + " events, " + p.f.toLocaleString()
-        + " fatalities \\u2014 mostly " + p.a, {sticky: true});
-    layer.on("click", function (e) {
-        var map = layer._map;
-        if (map) { map.setView(e.latlng, Math.min(map.getZoom() + 2, 18)); }
-    });
-}
-"""
-# One canvas shared by every circle (the page's map need not set prefer_canvas).
-_CANVAS = "(window.__aggregateCanvas = window.__aggregateCanvas || L.canvas({padding: 0.5}))"
+def aggregate_data(bins: pd.DataFrame, colours: Mapping[str, str]) -> dict:
+    """The cells as compact JSON for ``js/aggregate_layer.js``.
 
-
-def aggregate_geojson(bins: pd.DataFrame, colours: Mapping[str, str]) -> dict:
-    """The cells as a compact FeatureCollection (coordinates to 4 dp)."""
+    Each cell is ``[lat, lon, count, fatalities, actor index, colour index]``
+    (coordinates to 4 dp); actor names and colours are listed once. Names stay
+    as they are: the script escapes them where they are shown.
+    """
     lon = np.round(bins["lon"].to_numpy(dtype=float), COORD_DP).tolist()
     lat = np.round(bins["lat"].to_numpy(dtype=float), COORD_DP).tolist()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [x, y]},
-            "properties": {"n": int(n), "f": int(f), "a": html.escape(str(a)), "k": colours.get(a, style.OTHER_COLOUR)},
-        }
-        for x, y, n, f, a in zip(lon, lat, bins["count"], bins["fatalities"], bins["actor1"], strict=True)
+    actor_codes, actors = pd.factorize(bins["actor1"].astype(str), use_na_sentinel=False)
+    palette = [colours.get(a, style.OTHER_COLOUR) for a in actors]
+    colour_codes, colour_list = pd.factorize(pd.Series(palette, dtype=object), use_na_sentinel=False)
+    cells = [
+        [y, x, int(n), int(f), int(a), int(colour_codes[a])]
+        for x, y, n, f, a in zip(lon, lat, bins["count"], bins["fatalities"], actor_codes, strict=True)
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return {"cells": cells, "actors": [str(a) for a in actors], "colours": [str(c) for c in colour_list]}
 
 
 def build_aggregate_layer(bins: pd.DataFrame, colours: Mapping[str, str]) -> folium.FeatureGroup:
@@ -158,16 +142,7 @@ def build_aggregate_layer(bins: pd.DataFrame, colours: Mapping[str, str]) -> fol
     dominant actor, with the tooltip "N events, M fatalities — mostly <actor>";
     a click on a circle zooms in on it."""
     layer = folium.FeatureGroup(name="Events (grouped)")
-    marker = folium.CircleMarker(
-        radius=6, color="#ffffff", weight=1, fill=True, fill_opacity=0.75, renderer=JsCode(_CANVAS)
-    )
-    folium.GeoJson(
-        aggregate_geojson(bins, colours),
-        name="Event density",
-        marker=marker,
-        on_each_feature=JsCode(_ON_EACH),
-        control=False,
-    ).add_to(layer)
+    layer.add_child(DataScript("aggregate_layer.js", aggregate_data(bins, colours)))
     return layer
 
 
@@ -252,6 +227,6 @@ def view_from_st_folium(returned: Mapping | None, default_zoom: int) -> tuple[Bo
     return bounds, int(zoom)
 
 
-def feature_collection_bytes(bins: pd.DataFrame, colours: Mapping[str, str]) -> int:
-    """Size of the cells' GeoJSON as sent (for reports)."""
-    return len(json.dumps(aggregate_geojson(bins, colours), separators=(",", ":")).encode("utf-8"))
+def cells_bytes(bins: pd.DataFrame, colours: Mapping[str, str]) -> int:
+    """Size of the cells' JSON as sent (for reports)."""
+    return len(json_for_script(aggregate_data(bins, colours)).encode("utf-8"))

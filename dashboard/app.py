@@ -25,6 +25,7 @@ from dashboard.exporters import FORMATS, export_filename
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
 from dashboard.record import record_rows
+from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
 
@@ -72,19 +73,19 @@ def main() -> None:
     st.set_page_config(page_title="Iran–Pakistan border crisis map", page_icon="🗺️", layout="wide")
     try:
         data, imported = active_dataset()
-    except (DataError, FileNotFoundError) as err:
-        st.error(f"The event data cannot be loaded:\n\n```\n{err}\n```")
+    except (DataError, OSError, ValueError) as err:
+        notice(st.error, "The event data cannot be loaded.", str(err))
         st.stop()
     if "initialised" not in st.session_state:
         restore_from_url(data)
-    apply_timeline_brush()
+    apply_timeline_brush(data)
     spec = sidebar_filters(data)
     shown = filters.apply(data.events, spec)
     selected = current_selection(shown)
     write_url(spec, selected)
 
-    st.markdown(f"#### {filters.describe(spec, len(shown))}")
-    st.caption(f"Data in view: **{data.label}**")
+    st.markdown("#### " + markdown_literal(filters.describe(spec, len(shown))))
+    st.caption("Data in view: **" + markdown_literal(data.label) + "**")
     if imported is not None:
         show_import_report(imported)
     show_headline(shown)
@@ -101,6 +102,16 @@ def main() -> None:
     resolve_selection(clicked, table_choice, selected)
 
 
+def notice(show, lead: str, detail: str = "") -> None:
+    """A notice: ``lead`` is the page's own Markdown, ``detail`` untrusted text shown literally.
+
+    Each line of ``detail`` (a file name, a value from a link, an error
+    naming a cell) is escaped, so a link, an image or markup in it stays text.
+    """
+    lines = [markdown_literal(line) for line in str(detail).splitlines() if line.strip()]
+    show("  \n".join([lead, *lines] if lead else lines) or lead)
+
+
 # --- URL and session state ----------------------------------------------------
 
 
@@ -108,6 +119,8 @@ def restore_from_url(data: Dataset) -> None:
     """First run: set the widgets from the URL; bad values become notices."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     spec, notices = filters.from_query(query)
+    spec, moved = filters.clamp_dates(spec, *data_date_range(data))
+    notices += moved
     options = filters.options(data.events)
     for name in filters.LIST_FIELDS:
         unknown = [v for v in getattr(spec, name) if v not in options[name]]
@@ -147,6 +160,21 @@ def data_date_range(data: Dataset) -> tuple:
     return dates.min().date(), dates.max().date()
 
 
+def date_widget_range(data: Dataset) -> tuple:
+    """What the date widget offers: the data's dates, and the crisis preset's."""
+    first, last = data_date_range(data)
+    return min(first, filters.CRISIS_START), max(last, filters.CRISIS_END)
+
+
+def keep_dates_in(low, high) -> None:
+    """Whatever set the date range (a link, the brush, a preset, a new upload), the widget gets dates it offers."""
+    dates = st.session_state.get("f_dates")
+    if isinstance(dates, tuple | list) and dates:
+        clamped = tuple(min(max(day, low), high) for day in dates)
+        if clamped != tuple(dates):
+            st.session_state["f_dates"] = clamped
+
+
 # --- Sidebar ------------------------------------------------------------------
 
 
@@ -167,8 +195,8 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             st.session_state[key] = [v for v in st.session_state[key] if v in options[name]]
     with st.sidebar:
         st.header("Filters")
-        for notice in st.session_state.get("url_notices", []):
-            st.warning(notice, icon="⚠️")
+        for text in st.session_state.get("url_notices", []):
+            notice(st.warning, "", text)
         presets = st.columns([3, 2])
         presets[0].button(
             "Crisis: 16–29 Jan",
@@ -178,7 +206,9 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             width="stretch",
         )
         presets[1].button("All dates", on_click=set_dates, args=(first, last), width="stretch")
-        dates = st.date_input("Date range", key="f_dates", min_value=min(first, filters.CRISIS_START), max_value=last)
+        low, high = date_widget_range(data)
+        keep_dates_in(low, high)
+        dates = st.date_input("Date range", key="f_dates", min_value=low, max_value=high)
         start, end = (dates[0], dates[-1]) if isinstance(dates, tuple | list) and dates else (first, last)
         actors = st.multiselect(
             "Actor (either side)", options["actors"], key="f_actors", format_func=filters.actor_label
@@ -216,12 +246,13 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
     )
 
 
-def apply_timeline_brush() -> None:
-    """A brushed interval on the timeline narrows the date range (before the widget draws)."""
+def apply_timeline_brush(data: Dataset) -> None:
+    """A brushed interval on the timeline sets the date range (before the widget draws), within the data's dates."""
     interval = brushed_dates(st.session_state.get(TIMELINE_KEY))
     if interval and interval != st.session_state.get("applied_brush"):
         st.session_state["applied_brush"] = interval
-        set_dates(*interval)
+        brushed, _ = filters.clamp_dates(filters.FilterSpec(start=interval[0], end=interval[1]), *data_date_range(data))
+        set_dates(brushed.start, brushed.end)
 
 
 # --- Main panels --------------------------------------------------------------
@@ -271,9 +302,8 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
         returned_objects=returned,
     )
     st.session_state["map_view"] = out
-    clicked = mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"))
     # A grid cell's tooltip names no event: only ids in the list select.
-    return clicked if clicked in set(shown["event_id"]) else None
+    return mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"), set(shown["event_id"]))
 
 
 def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
@@ -345,7 +375,7 @@ def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, 
 def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
     """Download buttons for the exact filter state in view."""
     with st.expander("Export this view for a briefing", icon=":material/download:"):
-        st.caption(f"Every file holds what the page shows: {filters.describe(spec)}")
+        st.caption("Every file holds what the page shows: " + markdown_literal(filters.describe(spec)))
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
         basemap = st.session_state["basemap"]
         columns = st.columns(len(FORMATS))
@@ -379,7 +409,9 @@ def upload_panel() -> None:
         format_func={"merge": "Add to them", "replace": "Show only mine"}.get,
     )
     if st.session_state.get("upload_error"):
-        st.error(f"This file cannot be used; the events in view are unchanged.\n\n{st.session_state['upload_error']}")
+        notice(
+            st.error, "This file cannot be used; the events in view are unchanged.", st.session_state["upload_error"]
+        )
 
 
 def show_import_report(result: ImportResult) -> None:
@@ -390,7 +422,7 @@ def show_import_report(result: ImportResult) -> None:
         f"{result.rejected_count} rejected."
     )
     if result.rejected_count:
-        st.warning(message, icon="⚠️")
+        notice(st.warning, "", message)
         with st.expander(f"Rejected rows ({result.rejected_count}): why each was left out"):
             st.dataframe(result.rejected, hide_index=True, width="stretch")
             st.download_button(
@@ -401,7 +433,7 @@ def show_import_report(result: ImportResult) -> None:
                 on_click="ignore",
             )
     else:
-        st.success(message, icon="✅")
+        notice(st.success, "", message)
 
 
 def show_timeline(shown: pd.DataFrame, colours: dict) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import filters, mapview, offline
+from dashboard import aggregate, filters, mapview, offline, style
 from dashboard.curated import Dataset
 from dashboard.exporters import FORMATS
 
@@ -60,7 +60,13 @@ def make_export(
 
 
 def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text: str) -> bytes:
-    """The interactive map as one file that opens from disk with no network."""
-    m = mapview.build_map(events, data.geometry, basemap)
+    """The interactive map as one file that opens from disk with no network.
+
+    Above the page's aggregation threshold it draws the grid cells the page
+    draws for the whole region (at the region's zoom), not one marker each.
+    """
+    colours = style.actor_colours(events["actor1"])
+    m = mapview.build_base_map(data.geometry, basemap, colours)
+    aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, mapview.build_event_layer).add_to(m)
     m.get_root().header.add_child(mapview.title_element(TITLE, text))
     return offline.standalone_html(m).encode("utf-8")

@@ -205,9 +205,26 @@ def from_query(query: Mapping[str, str | Sequence[str]]) -> tuple[FilterSpec, li
     return FilterSpec(**values), notices
 
 
-def crisis_preset(spec: FilterSpec) -> FilterSpec:
-    """``spec`` narrowed to the 16–29 January 2024 crisis."""
-    return replace(spec, start=CRISIS_START, end=CRISIS_END)
+def clamp_dates(spec: FilterSpec, first: dt.date, last: dt.date) -> tuple[FilterSpec, list[str]]:
+    """``spec`` with its dates moved into ``first``..``last`` (the data's range), and a notice per move.
+
+    A link or a brushed interval may name any date; the page's date widget
+    only takes dates it offers. Clamping keeps start <= end.
+    """
+    moved: dict[str, dt.date] = {}
+    notices = []
+    for name in ("start", "end"):
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        clamped = min(max(value, first), last)
+        if clamped != value:
+            moved[name] = clamped
+            notices.append(
+                f"Moved {QUERY_KEYS[name]}={value.isoformat()} to {clamped.isoformat()}: "
+                f"the data runs from {first.isoformat()} to {last.isoformat()}."
+            )
+    return (replace(spec, **moved) if moved else spec), notices
 
 
 def options(events: pd.DataFrame) -> dict[str, list[str]]:

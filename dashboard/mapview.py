@@ -9,22 +9,39 @@ and tests. Nothing here calls Streamlit.
 
 from __future__ import annotations
 
-import html
 import math
+import re
+from collections.abc import Collection
 
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element
 
-from dashboard import config, style
+from dashboard import config, safe_text, style
 from dashboard.borders import BorderGeometry
+from dashboard.map_elements import DataScript, Markup
 from dashboard.record import record_rows
 
 REGION_CENTER = (28.0, 63.6)
 REGION_ZOOM = 6
 SELECTED_ZOOM = 8
 TOOLTIP_SEPARATOR = " · "
+TOOLTIP_MAX_CHARS = 200  # after the event id, which is never cut (a click is traced by it)
+MARKER_PX = 18
+RING_PX = 34
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# Long values wrap and scroll inside their box instead of stretching the map.
+MAP_CSS = f"""<style>
+.leaflet-container{{background:{style.WATER}}}
+.event-tooltip{{max-width:420px;white-space:normal;overflow-wrap:anywhere;max-height:9em;overflow:hidden}}
+.event-popup{{font-size:12px;border-collapse:collapse;width:380px;table-layout:fixed}}
+.event-popup th{{text-align:left;vertical-align:top;padding-right:6px;width:110px}}
+.event-popup td{{overflow-wrap:anywhere;white-space:pre-wrap}}
+.event-popup-box .leaflet-popup-content{{max-height:360px;overflow:auto}}
+.selected-ring{{border:4px solid {style.SELECTED_COLOUR};border-radius:50%;box-sizing:border-box;pointer-events:none}}
+.province-label{{font:italic 13px sans-serif;color:#495057;text-align:center;
+text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}}
+</style>"""
 
 BASEMAPS = {
     "none": None,
@@ -59,7 +76,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
     """Countries, provinces and the border, framed on the border region."""
     m = folium.Map(location=REGION_CENTER, zoom_start=REGION_ZOOM, tiles=None, max_zoom=18, control_scale=True)
     _add_tiles(m, basemap)
-    m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{style.WATER}}}</style>"))
+    m.get_root().header.add_child(Markup(MAP_CSS))
     folium.GeoJson(
         geometry.countries_display,
         name="Countries",
@@ -91,7 +108,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
     ).add_to(m)
     _add_province_labels(m, geometry)
     if actor_colours is not None:
-        m.get_root().html.add_child(Element(legend_html(actor_colours)))
+        m.get_root().html.add_child(Markup(legend_html(actor_colours)))
     return m
 
 
@@ -100,11 +117,14 @@ def _add_tiles(m: folium.Map, basemap: str) -> None:
         return
     if basemap == "own":
         tiles, attribution = config.get("tile_url"), config.get("tile_attribution")
+        if not tiles:
+            raise ValueError("basemap 'own' needs a tile server: set BORDERMAP_TILE_URL")
     elif basemap in BASEMAPS:
         tiles, attribution = BASEMAPS[basemap]
     else:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAP_LABELS)}")
-    folium.TileLayer(tiles, attr=attribution, name=BASEMAP_LABELS[basemap], max_zoom=18).add_to(m)
+    # Leaflet shows the attribution as HTML: it is text here, whoever set it.
+    folium.TileLayer(tiles, attr=safe_text.html_text(attribution), name=BASEMAP_LABELS[basemap], max_zoom=18).add_to(m)
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
@@ -112,47 +132,63 @@ def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
         folium.Marker(
             [point.y, point.x],
             icon=folium.DivIcon(
-                html=f'<div class="province-label">{html.escape(name)}</div>',
+                html=f'<div class="province-label">{safe_text.html_text(name)}</div>',
                 icon_size=(160, 20),
                 icon_anchor=(80, 10),
                 class_name="province-label-icon",
             ),
             interactive=False,
         ).add_to(m)
-    css = (
-        "<style>.province-label{font:italic 13px sans-serif;color:#495057;text-align:center;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"
-    )
-    m.get_root().header.add_child(Element(css))
 
 
 def build_event_layer(
     events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None
 ) -> folium.FeatureGroup:
     """Markers (colour = actor1, shape = event type), arrows for cross-border
-    strikes, and a ring around the selected event."""
+    strikes, and a ring around the selected event.
+
+    The events travel as one JSON document (``event_layer_data``) that a fixed
+    script draws (``dashboard/js/event_layer.js``); no event text is ever part
+    of a template or of JavaScript source.
+    """
     layer = folium.FeatureGroup(name="Events")
-    for _, event in events[events["cross_border"] & events["origin_lat"].notna()].iterrows():
-        _add_arrow(layer, event)
-    offsets = _stack_offsets(events)
-    for position, (_, event) in enumerate(events.iterrows()):
-        colour = colours.get(event["actor1"], style.OTHER_COLOUR)
-        shape = style.shape_for(event["event_type"])
-        dx, dy = offsets[position]
-        folium.Marker(
-            [event["latitude"], event["longitude"]],
-            icon=folium.DivIcon(
-                html=style.marker_svg(shape, colour, size=18),
-                icon_size=(18, 18),
-                icon_anchor=(9 - dx, 9 - dy),
-                class_name="event-marker",
-            ),
-            tooltip=folium.Tooltip(tooltip_text(event)),
-            popup=folium.Popup(popup_html(event), max_width=420),
-        ).add_to(layer)
-        if event["event_id"] == selected_id:
-            selected_ring(event).add_to(layer)
+    layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id)))
     return layer
+
+
+def event_layer_data(events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None) -> dict:
+    """What the browser needs to draw ``events``: plain values only, text unescaped."""
+    offsets = _stack_offsets(events)
+    records = []
+    for position, (_, event) in enumerate(events.iterrows()):
+        dx, dy = offsets[position]
+        records.append(
+            {
+                "id": str(event["event_id"]),
+                "lat": float(event["latitude"]),
+                "lon": float(event["longitude"]),
+                "dx": dx,
+                "dy": dy,
+                "colour": _safe_colour(colours.get(event["actor1"], style.OTHER_COLOUR)),
+                "shape": style.shape_for(event["event_type"]),
+                "tooltip": tooltip_text(event),
+                "popup": record_rows(event),
+            }
+        )
+    arrows = [_arrow(event) for _, event in events[events["cross_border"] & events["origin_lat"].notna()].iterrows()]
+    return {
+        "events": records,
+        "arrows": arrows,
+        "selected": selected_id,
+        "shapes": {name: path for name, (_, path) in style.SHAPES.items()},
+        "marker_px": MARKER_PX,
+        "ring_px": RING_PX,
+        "arrow_colour": style.ARROW_COLOUR,
+    }
+
+
+def _safe_colour(colour: str) -> str:
+    return colour if _HEX_COLOUR.fullmatch(colour) else style.OTHER_COLOUR
 
 
 def selected_ring(event: pd.Series) -> folium.CircleMarker:
@@ -188,12 +224,11 @@ def _stack_offsets(events: pd.DataFrame) -> list[tuple[float, float]]:
     return offsets
 
 
-def _add_arrow(layer: folium.FeatureGroup, event: pd.Series) -> None:
-    start = (event["origin_lat"], event["origin_lon"])
-    end = (event["latitude"], event["longitude"])
-    label = html.escape(f"{event['origin_country']} → {event['country_geo'] or event['country']}")
-    folium.PolyLine([start, end], color=style.ARROW_COLOUR, weight=3, dash_array="8 6", tooltip=label).add_to(layer)
-    folium.Polygon(_arrow_head(start, end), color=style.ARROW_COLOUR, fill=True, fill_opacity=1, weight=1).add_to(layer)
+def _arrow(event: pd.Series) -> dict:
+    start = (float(event["origin_lat"]), float(event["origin_lon"]))
+    end = (float(event["latitude"]), float(event["longitude"]))
+    label = f"{event['origin_country']} → {event['country_geo'] or event['country']}"
+    return {"from": start, "to": end, "head": _arrow_head(start, end), "label": label}
 
 
 def _arrow_head(start: tuple[float, float], end: tuple[float, float], size_km: float = 9.0) -> list:
@@ -212,44 +247,46 @@ def _arrow_head(start: tuple[float, float], end: tuple[float, float], size_km: f
 
 
 def tooltip_text(event: pd.Series) -> str:
-    """Date, type and actors; starts with the event id so a click can be traced."""
+    """Date, type and actors as plain text; starts with the event id so a click can be traced."""
     actors = event["actor1"] + (f" vs {event['actor2']}" if event["actor2"] else "")
-    parts = [event["event_id"], event["event_date"].strftime("%-d %b %Y"), event["event_type"], actors]
-    return html.escape(TOOLTIP_SEPARATOR.join(parts))
+    rest = TOOLTIP_SEPARATOR.join([event["event_date"].strftime("%-d %b %Y"), event["event_type"], actors])
+    return f"{event['event_id']}{TOOLTIP_SEPARATOR}{safe_text.cut(rest, TOOLTIP_MAX_CHARS)}"
 
 
-def event_id_from_tooltip(tooltip: str | None) -> str | None:
+def event_id_from_tooltip(tooltip: str | None, known_ids: Collection[str] | None = None) -> str | None:
+    """The event id a clicked marker's tooltip starts with.
+
+    With ``known_ids``, the longest known id that the tooltip starts with
+    (followed by the separator) wins, so an id that itself contains the
+    separator is still found; an unknown one gives None.
+    """
     if not tooltip:
         return None
-    return html.unescape(tooltip).split(TOOLTIP_SEPARATOR, 1)[0].strip() or None
-
-
-def popup_html(event: pd.Series) -> str:
-    """The full record as an escaped HTML table."""
-    cells = "".join(
-        f'<tr><th style="text-align:left;vertical-align:top;padding-right:6px">{html.escape(label)}</th>'
-        f"<td>{html.escape(value)}</td></tr>"
-        for label, value in record_rows(event)
-    )
-    return f'<table style="font-size:12px">{cells}</table>'
+    if known_ids is None:
+        return tooltip.split(TOOLTIP_SEPARATOR, 1)[0].strip() or None
+    cuts = [i for i in range(len(tooltip)) if tooltip.startswith(TOOLTIP_SEPARATOR, i)]
+    for cut_at in reversed(cuts):
+        if tooltip[:cut_at] in known_ids:
+            return tooltip[:cut_at]
+    return None
 
 
 def legend_html(actor_colours: dict[str, str]) -> str:
     """A legend fixed in the map's corner: actors, event types, border, provinces."""
     shown = list(actor_colours.items())[: style.MAX_LEGEND_ACTORS]
     actor_rows = "".join(
-        f"<div>{style.marker_svg('circle', colour, 12)} {html.escape(actor)}</div>" for actor, colour in shown
+        f"<div>{style.marker_svg('circle', colour, 12)} {safe_text.html_text(actor)}</div>" for actor, colour in shown
     )
     if len(actor_colours) > len(shown):
         actor_rows += f"<div>{style.marker_svg('circle', style.OTHER_COLOUR, 12)} {style.OTHER_ACTORS}</div>"
     type_rows = "".join(
-        f"<div>{style.marker_svg(shape, '#495057', 12)} {html.escape(kind)}</div>"
+        f"<div>{style.marker_svg(shape, '#495057', 12)} {safe_text.html_text(kind)}</div>"
         for kind, shape in style.EVENT_TYPE_SHAPES.items()
         if kind not in ("Riots",)
     )
     provinces = "".join(
         f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};opacity:.6;'
-        f'border:1px dashed #495057"></span> {html.escape(n)}</div>'
+        f'border:1px dashed #495057"></span> {safe_text.html_text(n)}</div>'
         for n, c in style.PROVINCE_FILL.items()
     )
     border = f'<div><span style="display:inline-block;width:18px;border-top:4px solid {style.BORDER_COLOUR}"></span>'
@@ -277,6 +314,6 @@ def build_map(
     return m
 
 
-def title_element(title: str, caption: str) -> Element:
+def title_element(title: str, caption: str) -> Markup:
     """A page title for a saved map (escaped: captions carry user text)."""
-    return Element(f"<title>{html.escape(title)} — {html.escape(caption)}</title>")
+    return Markup(f"<title>{safe_text.html_text(title)} — {safe_text.html_text(caption)}</title>")

@@ -22,6 +22,7 @@ with ``textContent``, so no data string is ever parsed as markup or code.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -85,21 +86,37 @@ def csv_cell(value: object) -> object:
     return "'" + value if is_formula(value) else value
 
 
+def html_text(text: object) -> str:
+    """``text`` for HTML text or a quoted attribute, also inert as Jinja source.
+
+    ``html.escape`` (``& < > " '``) plus the braces as character references,
+    so the markup stays literal even if a library compiles it as a template.
+    """
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "'": "\\u0027",
+    "{": "\\u007b",
+    "}": "\\u007d",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_UNSAFE = re.compile("[<>&'{}\u2028\u2029]")
+
+
 def json_for_script(value: object) -> str:
     """``value`` as JSON safe inside an HTML ``<script>`` element and a JavaScript expression.
 
-    ``<``, ``>``, ``&``, ``'`` and the line separators U+2028/2029 are written
-    as ``\\u`` escapes, as Jinja's ``tojson`` does, so no data can close the
-    script element or start markup; the result is a JSON literal, never code.
+    Inside every string, ``<``, ``>``, ``&``, ``'``, the braces and the line
+    separators U+2028/2029 are written as ``\\u`` escapes: no data can close the
+    script element, start markup, or open a Jinja ``{{``/``{%``/``{#`` (the
+    structural braces of JSON never form one). The result is a JSON literal,
+    never code. NaN and infinities are refused (``ValueError``): JSON has none.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escaped in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("'", "\\u0027"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escaped)
-    return text
+    return _JSON_STRING.sub(lambda m: _SCRIPT_UNSAFE.sub(lambda c: _SCRIPT_ESCAPES[c.group(0)], m.group(0)), text)

@@ -2,6 +2,7 @@ import folium
 import numpy as np
 import pandas as pd
 import pytest
+from map_payload import cells_drawn, events_drawn
 
 from dashboard import aggregate, mapview, style
 
@@ -82,8 +83,8 @@ def test_small_sets_get_per_event_markers(curated):
     colours = style.actor_colours(events["actor1"])
     layer = aggregate.layer_for_view(events, colours, None, 6, None, mapview.build_event_layer)
     html = rendered(layer)
-    assert html.count('"className": "event-marker"') == len(events)
-    assert "mostly" not in html
+    assert [e["id"] for e in events_drawn(html)] == list(events["event_id"])
+    assert cells_drawn(html) == []
 
 
 def test_big_sets_get_aggregate_circles():
@@ -92,8 +93,9 @@ def test_big_sets_get_aggregate_circles():
     layer = aggregate.layer_for_view(events, colours, REGION, 6, "SYN-3", fail_builder)
     html = rendered(layer)
     bins = aggregate.bin_events(events, aggregate._padded(REGION), 6)
-    assert html.count('"type":"Feature"') + html.count('"type": "Feature"') == len(bins)
-    assert "mostly" in html and "selected-ring" in html
+    assert len(cells_drawn(html)) == len(bins)
+    assert sum(cell[2] for cell in cells_drawn(html)) == bins["count"].sum()
+    assert events_drawn(html) == [] and "selected-ring" in html
     assert len(events) == aggregate.AGGREGATE_ABOVE + 1  # the frame is not changed
 
 
@@ -125,10 +127,14 @@ def test_payload_for_100k_events_under_1_mb(geometry):
     assert len(m.get_root().render().encode("utf-8")) < 1_000_000
 
 
-def test_tooltip_actor_is_escaped():
-    events = synthetic(50).assign(actor1="<b>Bad</b>")
-    collection = aggregate.aggregate_geojson(aggregate.bin_events(events, None, 6), {})
-    assert all(f["properties"]["a"] == "&lt;b&gt;Bad&lt;/b&gt;" for f in collection["features"])
+def test_actor_travels_as_data_not_markup():
+    events = synthetic(50).assign(actor1="<b>Bad</b> {{ 'pwn' ~ 'ed' }}")
+    data = aggregate.aggregate_data(aggregate.bin_events(events, None, 6), {})
+    assert data["actors"] == ["<b>Bad</b> {{ 'pwn' ~ 'ed' }}"]
+    assert sum(cell[2] for cell in data["cells"]) == 50
+    html = rendered(aggregate.build_aggregate_layer(aggregate.bin_events(events, None, 6), {}))
+    assert "<b>Bad" not in html and "pwned" not in html
+    assert "\\u003cb\\u003eBad" in html
 
 
 def test_view_from_st_folium():

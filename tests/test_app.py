@@ -2,8 +2,10 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from map_payload import events_drawn, payloads
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import REPO_ROOT
@@ -22,8 +24,13 @@ def listed(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value.index)
 
 
+def plain(markdown: str) -> str:
+    """What escaped Markdown reads as (the page escapes every untrusted value)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def sentence(at: AppTest) -> str:
-    return at.markdown[0].value.removeprefix("#### ")
+    return plain(at.markdown[0].value.removeprefix("#### "))
 
 
 def test_default_view_has_no_exception():
@@ -74,7 +81,7 @@ def test_url_restores_filters_and_selection():
 def test_bad_url_falls_back_with_notice(query, notice):
     at = run(query)
     assert not at.exception
-    assert any(notice in w.value for w in at.sidebar.warning)
+    assert any(notice in plain(w.value) for w in at.sidebar.warning)
     assert len(listed(at)) == 18
 
 
@@ -83,5 +90,40 @@ def test_map_component_gets_the_filtered_markers():
     at.sidebar.multiselect(key="f_event_types").set_value(["Explosions/Remote violence"]).run()
     args = json.loads(at.get("component_instance")[0].proto.json_args)
     layer = args["feature_group"]
-    assert layer.count('"className": "event-marker"') == len(listed(at)) == 3
-    assert "Iran → Pakistan" in layer
+    assert [e["id"] for e in events_drawn(layer)] == listed(at)
+    assert len(listed(at)) == 3
+    assert "Iran → Pakistan" in [a["label"] for doc in payloads(layer, "event_layer.js") for a in doc["arrows"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "0001-01-01"},
+        {"to": "9999-12-31"},
+        {"from": "2030-01-01", "to": "2030-02-01"},
+        {"from": "0001-01-01", "to": "0001-01-02"},
+    ],
+)
+def test_dates_from_a_link_are_clamped_with_a_notice(query):
+    at = run(query)
+    assert not at.exception
+    assert any("the data runs from" in plain(w.value) for w in at.sidebar.warning)
+    assert listed(at)  # something is shown: the dates were moved into the data's range
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [
+        (dt.datetime(1990, 1, 1), dt.datetime(2040, 1, 1)),  # past both ends
+        (dt.datetime(2024, 1, 29), dt.datetime(2035, 6, 1)),  # past the last day
+        (dt.datetime(1900, 1, 1), dt.datetime(1900, 1, 2)),  # wholly before the data
+    ],
+)
+def test_timeline_brush_beyond_the_data_never_crashes(low, high):
+    at = run()
+    epoch_ms = [int(d.replace(tzinfo=dt.UTC).timestamp() * 1000) for d in (low, high)]
+    at.session_state["timeline"] = {"selection": {"date_brush": {"day": epoch_ms}}}
+    at.run()
+    assert not at.exception
+    first, last = at.sidebar.date_input(key="f_dates").value
+    assert first <= last

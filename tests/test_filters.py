@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.filters import FilterSpec, apply, crisis_preset, describe, from_query, options, to_query
+from dashboard.filters import FilterSpec, apply, clamp_dates, describe, from_query, options, to_query
 
 D = dt.date
 
@@ -50,9 +50,21 @@ def test_precise_only_hides_vague_records(curated):
     assert (shown["date_precision"] == "day").all()
 
 
-def test_crisis_preset():
-    spec = crisis_preset(FilterSpec(actors=("Iran",)))
-    assert (spec.start, spec.end, spec.actors) == (D(2024, 1, 16), D(2024, 1, 29), ("Iran",))
+@pytest.mark.parametrize(
+    ("start", "end", "expected", "notices"),
+    [
+        (D(2024, 1, 16), D(2024, 1, 29), (D(2024, 1, 16), D(2024, 1, 29)), 0),
+        (D(1, 1, 1), None, (D(2018, 1, 1), None), 1),
+        (D(2030, 1, 1), D(2030, 2, 1), (D(2024, 12, 31), D(2024, 12, 31)), 2),
+        (D(1, 1, 1), D(9999, 12, 31), (D(2018, 1, 1), D(2024, 12, 31)), 2),
+        (None, None, (None, None), 0),
+    ],
+)
+def test_clamp_dates_to_the_data(start, end, expected, notices):
+    spec, said = clamp_dates(FilterSpec(start=start, end=end, actors=("Iran",)), D(2018, 1, 1), D(2024, 12, 31))
+    assert (spec.start, spec.end, spec.actors) == (*expected, ("Iran",))
+    assert len(said) == notices
+    assert all("the data runs from 2018-01-01 to 2024-12-31" in n for n in said)
 
 
 @pytest.mark.parametrize(

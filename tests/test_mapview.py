@@ -1,6 +1,5 @@
-import re
-
 import pytest
+from map_payload import events_drawn, payloads
 
 from dashboard import mapview, style
 from dashboard.filters import FilterSpec, apply
@@ -16,9 +15,7 @@ def full_html(curated):
 
 
 def test_one_marker_per_event(curated, full_html):
-    assert full_html.count('"className": "event-marker"') == len(curated.events)
-    for event_id in curated.events["event_id"]:
-        assert event_id in full_html
+    assert [e["id"] for e in events_drawn(full_html)] == list(curated.events["event_id"])
 
 
 def test_borders_and_provinces_always_drawn(full_html):
@@ -60,8 +57,8 @@ def test_offline_setting_puts_none_first(monkeypatch):
 def test_cross_border_strikes_get_arrows(curated):
     strikes = apply(curated.events, FilterSpec(event_types=("Explosions/Remote violence",)))
     html = rendered(mapview.build_map(strikes, curated.geometry))
-    assert html.count("Iran → Pakistan") == 1
-    assert html.count("Pakistan → Iran") == 1
+    labels = sorted(a["label"] for doc in payloads(html, "event_layer.js") for a in doc["arrows"])
+    assert labels == ["Iran → Pakistan", "Pakistan → Iran"]
 
 
 def test_legend_lists_actors_types_and_border(curated, full_html):
@@ -71,8 +68,9 @@ def test_legend_lists_actors_types_and_border(curated, full_html):
 
 def test_selected_event_is_ringed(curated):
     html = rendered(mapview.build_map(curated.events, curated.geometry, selected_id="IRPK-2024-0118-STRIKE"))
-    assert html.count("selected-ring") == 1
-    assert "selected-ring" not in rendered(mapview.build_map(curated.events, curated.geometry))
+    assert [doc["selected"] for doc in payloads(html, "event_layer.js")] == ["IRPK-2024-0118-STRIKE"]
+    html = rendered(mapview.build_map(curated.events, curated.geometry))
+    assert [doc["selected"] for doc in payloads(html, "event_layer.js")] == [None]
 
 
 def test_tooltip_carries_id_date_type_actors(curated):
@@ -84,6 +82,19 @@ def test_tooltip_carries_id_date_type_actors(curated):
     assert mapview.event_id_from_tooltip(None) is None
 
 
+@pytest.mark.parametrize(
+    ("tooltip", "known", "expected"),
+    [
+        ("A · 1 Jan 2024 · Battles · X", {"A", "B"}, "A"),
+        ("A · B · 1 Jan 2024 · Battles · X", {"A", "A · B"}, "A · B"),  # an id holding the separator
+        ("C · 1 Jan 2024 · Battles · X", {"A"}, None),
+        ("", {"A"}, None),
+    ],
+)
+def test_event_id_from_tooltip_with_known_ids(tooltip, known, expected):
+    assert mapview.event_id_from_tooltip(tooltip, known) == expected
+
+
 def test_events_at_one_place_fan_out(curated):
     islamabad = curated.events[curated.events["location"].str.startswith("Islamabad")]
     assert len(islamabad) > 3
@@ -91,25 +102,44 @@ def test_events_at_one_place_fan_out(curated):
     assert len(set(offsets)) == len(islamabad)
 
 
-def test_hostile_text_stays_text(curated):
+HOSTILE = "{{ 'pwn' ~ 'ed' }} ${alert(1)} `x` C:\\users\\xfile </script><img src=x onerror=alert(1)>"
+
+
+def test_hostile_text_travels_as_data(curated):
     event = curated.events.iloc[[0]].copy()
-    event["notes"] = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
-    event["actor1"] = "<b>bold</b>"
+    for column in ("notes", "actor1", "location", "event_id"):
+        event[column] = HOSTILE
     html = rendered(mapview.build_map(event, curated.geometry))
-    assert "<script>alert(1)" not in html
-    assert not re.search(r"<img src=x", html)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "pwned" not in html and "</script><img" not in html and "${alert" not in html
+    (drawn,) = events_drawn(html)
+    assert drawn["id"] == HOSTILE
+    assert drawn["tooltip"].startswith(HOSTILE)
+    assert ("Notes", HOSTILE) in [tuple(row) for row in drawn["popup"]]
+
+
+def test_legend_and_title_escape_and_never_template(curated):
+    html = rendered(mapview.build_map(curated.events.head(1).assign(actor1=HOSTILE), curated.geometry))
+    assert "pwned" not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    title = mapview.title_element("T", HOSTILE).render()
+    assert "pwned" not in title and "&#123;&#123;" in title
 
 
 def test_empty_selection_draws_borders_only(curated):
     html = rendered(mapview.build_map(curated.events.iloc[0:0], curated.geometry))
-    assert "event-marker" not in html
+    assert events_drawn(html) == []
     assert style.BORDER_COLOUR in html
 
 
 def test_popup_has_full_record(curated):
-    event = curated.events.iloc[0]
-    popup = mapview.popup_html(event)
+    (drawn,) = mapview.event_layer_data(curated.events.iloc[[0]], {})["events"]
+    labels = [label for label, _ in drawn["popup"]]
     for field in ("Date", "Place precision", "Distance to border", "Quoted passage"):
-        assert field in popup
-    assert popup.startswith("<table") and popup.count("<tr>") >= 10
+        assert field in labels
+    assert len(labels) >= 10
+
+
+def test_own_basemap_without_a_tile_server_is_refused(curated, monkeypatch):
+    monkeypatch.delenv("BORDERMAP_TILE_URL", raising=False)
+    with pytest.raises(ValueError, match="BORDERMAP_TILE_URL"):
+        mapview.build_base_map(curated.geometry, "own")
