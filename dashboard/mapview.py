@@ -33,7 +33,7 @@ _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # Long values wrap and scroll inside their box instead of stretching the map.
 MAP_CSS = f"""<style>
 .leaflet-container{{background:{style.WATER}}}
-.event-tooltip{{max-width:420px;white-space:normal;overflow-wrap:anywhere;max-height:9em;overflow:hidden}}
+.event-tooltip{{width:max-content;max-width:420px;white-space:normal;overflow-wrap:anywhere;max-height:9em;overflow:hidden}}
 .event-popup{{font-size:12px;border-collapse:collapse;width:380px;table-layout:fixed}}
 .event-popup th{{text-align:left;vertical-align:top;padding-right:6px;width:110px}}
 .event-popup td{{overflow-wrap:anywhere;white-space:pre-wrap}}

@@ -32,6 +32,8 @@ REPLACEMENT = "\ufffd"
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaped,
 # none of them can open a link, an image, emphasis, code, HTML, a heading or a list.
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_TRIGGER = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp):|\bwww(?=\.)|@")
+WORD_JOINER = "\u2060"
 # C0 and C1 controls (but tab and newline), DEL, and the bidirectional controls that
 # reorder what is drawn (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C).
 _PICTURE_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
@@ -48,8 +50,12 @@ def markdown_literal(text: object) -> str:
     Backslash-escapes every ASCII punctuation character (so ``[a](b)``,
     ``![x](http://…)``, ``**``, ``<b>``, ``$x$``, ``:red[…]`` stay literal) and
     turns line breaks into spaces (so a value cannot start a new block).
+    GitHub-flavoured Markdown also links bare ``http://…``, ``www.…`` and
+    e-mail addresses after parsing, escapes or not, so a word joiner (U+2060,
+    invisible) is put after their ``:``, ``www`` and ``@``.
     """
     flat = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
+    flat = _AUTOLINK_TRIGGER.sub(lambda m: m.group(0) + WORD_JOINER, flat)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 

@@ -1,0 +1,143 @@
+"""The running page in Chromium: a server on localhost and a tab that records what went wrong.
+
+Shared by the browser tests. Every request that does not go to this machine
+is refused and recorded (``Page.blocked``); console errors, page errors and
+any JavaScript dialog (``alert``, ``confirm``, ``prompt``: a sign that text
+ran as code) are recorded too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from conftest import output_dir
+
+from dashboard.config import REPO_ROOT
+
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+MAP_FRAME = "streamlit_folium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free localhost port; yields its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail(f"streamlit did not start: {server.stdout.read()}")
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+class Page:
+    """One browser tab on the dashboard, with the checks the tests share."""
+
+    def __init__(self, browser, url: str, name: str, wait_for_markers: bool = True):
+        self.page = browser.new_page(viewport={"width": 1500, "height": 1300})
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.folder = output_dir(f"browser/{name}")
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # Dialogs from the map's iframe reach the page too.
+        self.page.on("dialog", self._dialog)
+        self.page.route("**/*", self._only_local)
+        self.page.goto(url)
+        if wait_for_markers:
+            self.wait_for_markers()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _only_local(self, route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    @property
+    def map(self):
+        return next(f for f in self.page.frames if MAP_FRAME in f.url)
+
+    def wait_for_markers(self) -> None:
+        self.page.wait_for_function(
+            f"""() => {{
+                const f = Array.from(document.querySelectorAll('iframe')).find(i => i.src.includes('{MAP_FRAME}'));
+                return f && f.contentWindow.L && f.contentDocument.querySelector('.event-marker');
+            }}""",
+            timeout=30_000,
+        )
+        self.settle()
+
+    def settle(self) -> None:
+        self.page.wait_for_timeout(500)
+        self.page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        self.page.wait_for_timeout(1500)
+
+    def marker_count(self) -> int:
+        return self.map.locator(".event-marker").count()
+
+    def list_count(self) -> int:
+        return int(self.page.get_by_test_id("stMetricValue").first.inner_text())
+
+    def map_center(self) -> tuple[float, float]:
+        return tuple(
+            self.map.evaluate(
+                """() => { for (const k in window) { const v = window[k];
+                       if (v instanceof L.Map) { const c = v.getCenter(); return [c.lat, c.lng]; } } }"""
+            )
+        )
+
+    def shot(self, step: str) -> None:
+        self.page.screenshot(path=str(self.folder / f"{step}.png"), full_page=True)
