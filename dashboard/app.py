@@ -21,7 +21,7 @@ from dashboard import aggregate, filters, mapview, offline, style
 from dashboard.briefing import make_export
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
-from dashboard.exporters import FORMATS, export_filename
+from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
 from dashboard.record import record_rows
@@ -428,7 +428,7 @@ def show_import_report(result: ImportResult) -> None:
             st.download_button(
                 "Download the rejection report (CSV)",
                 data=result.rejected.to_csv(index=False).encode("utf-8"),
-                file_name=f"{Path(result.file).stem}_rejected.csv",
+                file_name=report_filename(result.file),
                 mime="text/csv",
                 on_click="ignore",
             )

@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from browser_page import Page, running_app
 from conftest import output_dir
-from hostile import PAYLOADS, hostile_events, hostile_geojson
+from hostile import PAYLOADS, hostile_events, hostile_geojson, stored
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,16 @@ def test_hostile_file_every_marker_drawn_nothing_runs(chromium, hostile_app, req
         assert tab.map.evaluate(OPEN_ALL) == tab.list_count()
         tab.settle()
         tab.shot("02-hostile-clicked")
+        assert_clean(tab)
+        # The actor filter offers the hostile names as plain options.
+        tab.page.locator("[data-testid='stMultiSelect']").first.locator("input").click()
+        options = tab.page.get_by_role("option")
+        options.first.wait_for(timeout=10_000)
+        names = options.all_inner_texts()
+        tab.shot("03-actor-options")
+        # The list is windowed: of the options drawn, the hostile ones read as they are written.
+        assert stored(SHORT["markdown_image"]) in names
+        assert tab.page.locator("[role='listbox'] a, [role='listbox'] img").count() == 0
         assert_clean(tab)
     finally:
         tab.page.close()

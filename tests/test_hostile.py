@@ -213,3 +213,18 @@ def test_page_notices_show_untrusted_text_literally(hostile_page, query_key, key
     listed = list(at.dataframe[0].value.index)
     layer = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
     assert [event["id"] for event in events_drawn(layer)] == listed
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "expected"),
+    [
+        ("acled.csv", "acled_rejected.csv"),
+        (HOSTILE_FILE, "x-http-evil-example-pw-ned-img-src-x-onerror-alert-1-alert-1_rejected.csv"),
+        ("C:\\Users\\a\\my file.csv", "my-file_rejected.csv"),
+        ("\u202e.csv", "events_rejected.csv"),
+    ],
+)
+def test_rejection_report_file_name_is_a_slug(uploaded, expected):
+    from dashboard.exporters import report_filename
+
+    assert report_filename(uploaded) == expected

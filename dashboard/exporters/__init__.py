@@ -88,6 +88,13 @@ def _filter_parts(spec: FilterSpec) -> list[str]:
     return parts
 
 
+def report_filename(uploaded_name: str, kind: str = "rejected") -> str:
+    """``<slug of the uploaded file's stem>_<kind>.csv``: an upload's name never reaches a download header raw."""
+    stem = uploaded_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = _slug(stem)[:MAX_STEM_CHARS] or "events"
+    return f"{slug}_{kind}.csv"
+
+
 def _slug(text: str) -> str:
     """Lower-case ASCII letters, digits and single hyphens (accents folded)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
