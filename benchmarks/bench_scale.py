@@ -10,6 +10,9 @@ subprocesses so each peak-memory figure belongs to one size and one path:
 * fast: load the GeoParquet, filter (``filters.apply``: a date range plus an
   actor), build the map (``mapview.build_base_map`` + ``aggregate.layer_for_view``
   at the region view) and render it to HTML (``m.get_root().render()``);
+  then the briefing exports of every event in the file (no filter) through
+  ``briefing.make_export``: the standalone HTML map (``export_html_s``,
+  ``export_html_bytes``) and the PDF (``export_pdf_s``, ``export_pdf_bytes``);
 * obvious: the same load and filter, then one ``folium.CircleMarker`` with a
   tooltip per filtered event, rendered -- only up to ``--obvious-max`` events
   in the file (default 100000; it takes ~45 s per 100k markers).
@@ -35,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +47,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import aggregate, columnar, config, filters, mapview, style  # noqa: E402
+from dashboard import aggregate, briefing, columnar, config, filters, mapview, style  # noqa: E402
 from dashboard.borders import join_events, load_geometry  # noqa: E402
+from dashboard.curated import Dataset, load_curated  # noqa: E402
 
 SEED = 20240118
 FILTER = filters.FilterSpec(
@@ -127,14 +132,19 @@ def stage_prep(n: int, path: Path) -> dict:
 
 
 def _load_filter(path: Path) -> tuple[pd.DataFrame, dict]:
+    shown, _, out = _load_all_filter(path)
+    return shown, out
+
+
+def _load_all_filter(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     events, load_s = _timed(lambda: columnar.read_events_parquet(path))
     shown, filter_s = _timed(lambda: filters.apply(events, FILTER))
-    return shown, {"rows": len(events), "filtered": len(shown), "load_s": load_s, "filter_s": filter_s}
+    return shown, events, {"rows": len(events), "filtered": len(shown), "load_s": load_s, "filter_s": filter_s}
 
 
 def stage_fast(path: Path) -> dict:
     geometry = load_geometry(config.get_path("geometry_dir"))
-    shown, out = _load_filter(path)
+    shown, everything, out = _load_all_filter(path)
     bounds = aggregate.bounds_for_view(mapview.REGION_CENTER, mapview.REGION_ZOOM, *VIEW_PX)
 
     def build() -> str:
@@ -149,8 +159,18 @@ def stage_fast(path: Path) -> dict:
 
     page, out["map_s"] = _timed(build)
     out["payload_bytes"] = len(page.encode("utf-8"))
+    data = _dataset(everything)
+    for fmt in ("html", "pdf"):
+        exported, out[f"export_{fmt}_s"] = _timed(lambda fmt=fmt: briefing.make_export(fmt, data, filters.FilterSpec()))
+        out[f"export_{fmt}_bytes"] = len(exported)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
+
+
+def _dataset(events: pd.DataFrame) -> Dataset:
+    """The filtered synthetic events with the project's source registry, as the exports take them."""
+    curated = load_curated()
+    return replace(curated, events=events, label="synthetic benchmark events")
 
 
 def stage_obvious(path: Path) -> dict:
@@ -234,7 +254,7 @@ def _print_row(row: dict, header: bool) -> None:
         print(
             f"{'events':>9} {'shown':>7} {'join s':>7} {'load s':>7} {'filt s':>7} {'map s':>7} "
             f"{'f+map s':>7} {'payload':>9} {'peak MB':>8} | {'obv map s':>9} {'obv payload':>11} "
-            f"{'obv MB':>7} | {'speedup':>7} {'smaller':>7}"
+            f"{'obv MB':>7} | {'speedup':>7} {'smaller':>7} | {'html s':>6} {'html':>8} {'pdf s':>6} {'pdf':>8}"
         )
     p, f, o = row["prep"], row["fast"], row["obvious"]
     line = (
@@ -249,6 +269,10 @@ def _print_row(row: dict, header: bool) -> None:
         )
     else:
         line += f"{'skipped':>9} {'':>11} {'':>7} | {'':>7} {'':>7}"
+    line += (
+        f" | {f['export_html_s']:>6.2f} {f['export_html_bytes'] / 1e6:>6.2f}MB "
+        f"{f['export_pdf_s']:>6.2f} {f['export_pdf_bytes'] / 1e6:>6.2f}MB"
+    )
     print(line, flush=True)
 
 

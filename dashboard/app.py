@@ -6,6 +6,7 @@ Run with ``streamlit run dashboard/app.py``.
 from __future__ import annotations
 
 import hashlib
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,11 +18,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregate, filters, mapview, offline, style
+from dashboard import aggregate, config, filters, mapview, offline, style
 from dashboard.briefing import make_export
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
 from dashboard.exporters import FORMATS, export_filename, report_filename
+from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
 from dashboard.record import record_rows
@@ -71,6 +73,10 @@ def active_dataset() -> tuple[Dataset, ImportResult | None]:
 
 def main() -> None:
     st.set_page_config(page_title="Iran–Pakistan border crisis map", page_icon="🗺️", layout="wide")
+    unusable = config.problems()
+    if unusable:
+        notice(st.error, "The dashboard's settings cannot be used; fix these and reload.", "\n".join(unusable))
+        st.stop()
     try:
         data, imported = active_dataset()
     except (DataError, OSError, ValueError) as err:
@@ -400,6 +406,7 @@ def upload_panel() -> None:
         type=["csv", "geojson", "json"],
         key="upload",
         help="Every row either loads or is listed with the reason it was left out.",
+        max_upload_size=math.ceil(config.get_max_upload_bytes() / 1024 / 1024),
     )
     st.radio(
         "With the curated events",
@@ -427,7 +434,7 @@ def show_import_report(result: ImportResult) -> None:
             st.dataframe(result.rejected, hide_index=True, width="stretch")
             st.download_button(
                 "Download the rejection report (CSV)",
-                data=result.rejected.to_csv(index=False).encode("utf-8"),
+                data=table_to_csv(result.rejected),
                 file_name=report_filename(result.file),
                 mime="text/csv",
                 on_click="ignore",

@@ -4,12 +4,17 @@
 expected) and exits 1 if there is any, 0 if none, 2 for a usage error.
 ``export`` writes a briefing file of the filtered events, through the same
 filter code as the page; an existing file is replaced whole or not at all.
+Both exit 2 with a one-line message, never a traceback, for a setting that
+cannot be used, a file that is not a regular file, or an ``--out`` that is not
+a regular file path in a writable folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -28,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", nargs="?", type=Path, help="events CSV in the project's schema")
     export = commands.add_parser("export", help="write a briefing file of the filtered events")
     export.add_argument("--format", required=True, choices=list(FORMATS), help="what to write")
-    export.add_argument("--out", required=True, type=Path, help="the file to write")
+    export.add_argument("--out", required=True, help="the file to write (a regular file in a writable folder)")
     export.add_argument("--start", type=iso_date, help="first day, YYYY-MM-DD")
     export.add_argument("--end", type=iso_date, help="last day, YYYY-MM-DD")
     export.add_argument("--actor", action="append", default=[], help="actor on either side (repeatable)")
@@ -52,10 +57,41 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def out_problem(out: str) -> str:
+    """Why ``--out`` cannot be written to, or "" if it can."""
+    if not out.strip():
+        return "--out: give a file name (it is empty)"
+    path = Path(out)
+    try:
+        info = path.stat()  # through a link: what would be replaced is what it points at
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        return f"--out {out}: cannot be examined ({err.strerror or err})"
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return f"--out {out}: is a folder; give a file name inside it"
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return f"--out {out}: is not a regular file (a device, FIFO or socket); it will not be replaced"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"--out {out}: no such folder {folder}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"--out {out}: the folder {folder} is not writable"
+    return ""
+
+
 def run_export(args: argparse.Namespace) -> int:
     from dashboard.briefing import make_export
     from dashboard.exporters.atomic import atomic_write
 
+    problem = out_problem(args.out)
+    if problem:
+        print(f"export: {problem}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if args.basemap == "own" and not config.get_tile_url():
+        print(f"export: --basemap own needs the {config.SETTINGS['tile_url'].env_var} setting", file=sys.stderr)
+        return 2
     try:
         spec = FilterSpec(
             start=args.start,
@@ -71,9 +107,6 @@ def run_export(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"export: {err}", file=sys.stderr)
         return 2
-    if not args.out.parent.is_dir():
-        print(f"export: {args.out.parent}: no such folder", file=sys.stderr)
-        return 2
     try:
         data, imported = load_configured(args.data, "merge" if args.merge else None)
         if imported is not None:
@@ -82,11 +115,16 @@ def run_export(args: argparse.Namespace) -> int:
         if unknown:
             print(f"export: {unknown}", file=sys.stderr)
             return 2
-        atomic_write(args.out, make_export(args.format, data, spec, args.basemap, args.scale))
-    except DataError as err:
+        content = make_export(args.format, data, spec, args.basemap, args.scale)
+    except DataError as err:  # the --data file (or the curated data) cannot be used: bad input
         print(err, file=sys.stderr)
-        return 1
-    print(f"{args.out}: {args.format}", file=sys.stderr)
+        return 2
+    try:
+        atomic_write(out, content)
+    except OSError as err:
+        print(f"export: cannot write {out}: {err.strerror or err}; nothing was changed there", file=sys.stderr)
+        return 2
+    print(f"{out}: {args.format}", file=sys.stderr)
     return 0
 
 
@@ -107,9 +145,14 @@ def _unknown_choices(spec: FilterSpec, events) -> str:
 
 
 def run_validate(path: Path | None) -> int:
+    from dashboard.importers import default_max_bytes
+    from dashboard.importers.reading import read_limited
+
     path = path or config.events_path()
-    if not path.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
+    try:
+        read_limited(path, default_max_bytes())  # only a regular file, and not more than the upload limit
+    except DataError as err:
+        print(err, file=sys.stderr)
         return 2
     try:
         if not _is_project_csv(path):
@@ -157,6 +200,11 @@ def import_summary(result) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    unusable = config.problems()
+    if unusable:
+        for message in unusable:
+            print(message, file=sys.stderr)
+        return 2
     if args.command == "validate":
         return run_validate(args.file)
     return run_export(args)

@@ -7,7 +7,9 @@ Streamlit, so the command line and the tests read the same values as the page.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +51,7 @@ SETTINGS: dict[str, Setting] = {
             "offered as the 'Own tile server' basemap.",
         ),
         Setting("tile_attribution", "Own tile server", "Attribution shown for tile_url."),
-        Setting("max_upload_mb", "200", "Largest events file accepted, in megabytes."),
+        Setting("max_upload_mb", "200", "Largest events file accepted, in MiB (1 MiB = 1,048,576 bytes)."),
     ]
 }
 
@@ -73,6 +75,62 @@ def get_bool(name: str) -> bool:
     if raw in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"setting {SETTINGS[name].env_var}={raw!r}: expected true or false")
+
+
+DATA_MODES = ("replace", "merge")
+_TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
+
+
+class SettingError(ValueError):
+    """A setting whose value cannot be used; the message names the variable, the value and what is expected."""
+
+
+def _bad(name: str, raw: str, expected: str) -> SettingError:
+    return SettingError(f"setting {SETTINGS[name].env_var}={raw!r}: expected {expected}")
+
+
+def get_data_mode() -> str:
+    raw = get("data_mode")
+    if raw.strip().lower() not in DATA_MODES:
+        raise _bad("data_mode", raw, "replace or merge")
+    return raw.strip().lower()
+
+
+def get_max_upload_bytes() -> int:
+    """The ``max_upload_mb`` setting in bytes (MiB x 1,048,576)."""
+    raw = get("max_upload_mb")
+    try:
+        mib = float(raw)
+    except ValueError:
+        mib = math.nan
+    if not math.isfinite(mib) or mib <= 0:
+        raise _bad("max_upload_mb", raw, "a positive number of MiB, e.g. 200")
+    return max(1, int(mib * 1024 * 1024))
+
+
+def get_tile_url() -> str:
+    """The ``tile_url`` setting: empty, or an http(s) XYZ template with {z}, {x} and {y}."""
+    raw = get("tile_url").strip()
+    if raw and not (re.match(r"(?i)https?://[^/\s]+", raw) and all(p in raw for p in _TILE_PLACEHOLDERS)):
+        raise _bad("tile_url", raw, "an http:// or https:// tile address with {z}, {x} and {y} in it")
+    return raw
+
+
+def problems() -> list[str]:
+    """Every setting that cannot be used, one message each (empty when all are fine)."""
+    found = []
+    for check in (get_data_mode, get_max_upload_bytes, get_tile_url, lambda: get_bool("offline")):
+        try:
+            check()
+        except ValueError as err:
+            found.append(str(err))
+    for name, needed in (("data_dir", "events.csv"), ("geometry_dir", None), ("seeds_dir", None)):
+        folder = get_path(name)
+        if not folder.is_dir():
+            found.append(f"setting {SETTINGS[name].env_var}={str(folder)!r}: expected a folder (there is none there)")
+        elif needed and not (folder / needed).is_file():
+            found.append(f"setting {SETTINGS[name].env_var}={str(folder)!r}: expected a folder holding {needed}")
+    return found
 
 
 def events_path() -> Path:

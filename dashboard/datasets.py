@@ -7,6 +7,7 @@ thing about what is in view and what was left out.
 
 from __future__ import annotations
 
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from dashboard.columnar import read_events_parquet
 from dashboard.curated import Dataset, load_curated
 from dashboard.gazetteer import Gazetteer
 from dashboard.importers import ImportResult, import_bytes, import_file
+from dashboard.importers.reading import whole_file
 
 MODES = ("merge", "replace")
 
@@ -57,7 +59,22 @@ def load_configured(data_file: Path | None = None, mode: str | None = None) -> t
         return curated, None
     if path.suffix.lower() == ".parquet":
         # Joined once and saved (columnar.write_events_parquet): loads in seconds at 1e6 events.
-        events = read_events_parquet(path)
+        events = _read_parquet(path)
         return Dataset(events, curated.sources, curated.geometry, f"{path.name} ({len(events)})"), None
     imported = import_into(curated, path=path)
-    return combine(curated, imported, mode or config.get("data_mode")), imported
+    return combine(curated, imported, mode or config.get_data_mode()), imported
+
+
+def _read_parquet(path: Path):
+    """A saved events file, or a ``DataError`` naming it: only a regular file is opened."""
+    try:
+        info = path.stat()
+    except OSError:
+        raise whole_file(str(path), "an events file (there is no file at this path)") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise whole_file(str(path), "a regular GeoParquet file (this is not a regular file)")
+    try:
+        return read_events_parquet(path)
+    except (ValueError, OSError) as err:
+        reason = str(err).removeprefix(f"{path}: ")
+        raise whole_file(str(path), f"a GeoParquet events file written by the project ({reason})") from None

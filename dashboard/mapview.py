@@ -64,7 +64,7 @@ BASEMAP_LABELS = {
 def basemap_choices() -> list[str]:
     """Basemaps on offer: 'none' first when the deployment is offline."""
     names = ["none", "street", "satellite", "light"]
-    if config.get("tile_url"):
+    if config.get_tile_url():
         names.insert(1, "own")
     if not config.get_bool("offline"):
         names.remove("none")
@@ -116,7 +116,7 @@ def _add_tiles(m: folium.Map, basemap: str) -> None:
     if basemap == "none":
         return
     if basemap == "own":
-        tiles, attribution = config.get("tile_url"), config.get("tile_attribution")
+        tiles, attribution = config.get_tile_url(), config.get("tile_attribution")
         if not tiles:
             raise ValueError("basemap 'own' needs a tile server: set BORDERMAP_TILE_URL")
     elif basemap in BASEMAPS:

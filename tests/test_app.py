@@ -127,3 +127,23 @@ def test_timeline_brush_beyond_the_data_never_crashes(low, high):
     assert not at.exception
     first, last = at.sidebar.date_input(key="f_dates").value
     assert first <= last
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BORDERMAP_DATA_MODE", "bogus"), ("BORDERMAP_MAX_UPLOAD_MB", "abc"), ("BORDERMAP_DATA_DIR", "/no/such/dir")],
+)
+def test_unusable_setting_is_a_notice_not_a_traceback(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    at = run()
+    assert not at.exception
+    shown = plain(at.error[0].value)
+    assert "settings cannot be used" in shown and name in shown and value in shown
+
+
+def test_uploader_is_given_the_one_upload_limit(monkeypatch):
+    monkeypatch.setenv("BORDERMAP_MAX_UPLOAD_MB", "3")
+    at = run()
+    assert not at.exception
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.max_upload_size_mb == 3

@@ -40,7 +40,7 @@ def test_validate_bad_file_names_row_and_column(tmp_path, capsys):
 
 def test_validate_unknown_file_is_usage_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "none.csv")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "there is no file at this path" in capsys.readouterr().err
 
 
 def test_validate_not_utf8(tmp_path, capsys):

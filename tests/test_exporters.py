@@ -26,11 +26,11 @@ from dashboard import style
 from dashboard.curated import load_curated, read_raw
 from dashboard.exporters import FORMATS, export_filename
 from dashboard.exporters.atomic import atomic_write
-from dashboard.exporters.csv_export import to_csv
+from dashboard.exporters.csv_export import table_to_csv, to_csv
 from dashboard.exporters.fields import JOIN_COLUMNS
 from dashboard.exporters.geojson_export import to_geojson
 from dashboard.exporters.kml_export import kml_colour, placemark_name, to_kml
-from dashboard.exporters.pdf_export import to_pdf
+from dashboard.exporters.pdf_export import CELL_MAX, PDF_TABLE_MAX, to_pdf
 from dashboard.exporters.png_export import to_png
 from dashboard.filters import FilterSpec, apply, describe
 from dashboard.schema import COLUMN_NAMES, validate_events
@@ -216,6 +216,8 @@ def test_csv_passes_the_projects_own_validator(events, tmp_path):
         ("sub_event_type", "\tTab first"),
         ("admin1", "\rCarriage return first"),
         ("event_id", '=HYPERLINK("http://example.invalid")'),
+        ("notes", "\uff1dSUM(1)"),  # full-width equals sign
+        ("location", "  =1+1"),  # after leading blanks
     ],
 )
 def test_csv_neutralises_formulas(events, column, value):
@@ -224,6 +226,16 @@ def test_csv_neutralises_formulas(events, column, value):
     assert back.loc[0, column] == "'" + value
     assert back.loc[0, "latitude"] == -12.5  # a negative number stays a number
     assert back.loc[0, "longitude"] == -0.75
+
+
+def test_any_table_is_written_formula_safe_headers_included():
+    table = pd.DataFrame({"=cmd": ["@SUM(1)", "plain"], "n": [-1, 2]})
+    text = table_to_csv(table)
+    assert text.startswith(b"\xef\xbb\xbf") and b"\r\n" in text
+    back = pd.read_csv(io.BytesIO(text), keep_default_na=False, encoding="utf-8-sig")
+    assert list(back.columns) == ["'=cmd", "n"]
+    assert list(back["'=cmd"]) == ["'@SUM(1)", "plain"]
+    assert list(back["n"]) == [-1, 2]
 
 
 def test_csv_leaves_numbers_and_harmless_text_alone(events):
@@ -340,11 +352,11 @@ def test_kml_keeps_hostile_text_as_text(hostile):
     assert placemark.find(f"{KML}name").text.endswith(f"Saravan {IMG}")
 
 
-def test_kml_drops_characters_xml_cannot_hold(events):
+def test_kml_marks_characters_xml_cannot_hold(events):
     row = altered(events, "TEST-CONTROL", notes="bell\x07 and vertical tab\x0b here")
     root = ET.fromstring(to_kml(row))
     notes = next(d for d in root.iter(f"{KML}Data") if d.get("name") == "notes")
-    assert notes.find(f"{KML}value").text == "bell and vertical tab here"
+    assert notes.find(f"{KML}value").text == "bell\ufffd and vertical tab\ufffd here"  # shown, never silently dropped
 
 
 # --- PNG ------------------------------------------------------------------------
@@ -512,3 +524,28 @@ def test_atomic_write_refuses_text(tmp_path):
 def test_atomic_write_names_a_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"folder .*nowhere does not exist"):
         atomic_write(tmp_path / "nowhere" / "export.csv", b"data")
+
+
+def test_pdf_with_huge_cells_lays_out_and_cuts_them(dataset, events, tmp_path):
+    row = altered(events, "TEST-HUGE", location="Kech " * 1200, actor1="A" * 3000, notes="note " * 3000)
+    pdf = to_pdf(row, dataset.sources, dataset.geometry, "Title", "c" * 20_000)
+    words = squash(pdf_text(pdf, tmp_path))
+    assert "TEST-HUGE" in words
+    # the location is cut in the table and in the sources entry (an ellipsis each), not printed 1,200 times
+    assert 0 < words.count("Kech") <= 2 * CELL_MAX // len("Kech ")
+    assert "…" in words
+
+
+def test_pdf_table_stops_at_its_cap_and_says_where_the_rest_is(dataset, events, tmp_path):
+    many = pd.concat([events] * (PDF_TABLE_MAX // len(events) + 2), ignore_index=True)
+    many["event_id"] = [f"TEST-{n:05d}" for n in range(len(many))]
+    pdf = to_pdf(many, dataset.sources, dataset.geometry, "Title", "Caption")
+    words = squash(pdf_text(pdf, tmp_path))
+    assert squash(f"first {PDF_TABLE_MAX} of {len(many)}; the full list is in the CSV") in words
+    assert f"TEST-{PDF_TABLE_MAX - 1:05d}" in words
+    assert f"TEST-{PDF_TABLE_MAX:05d}" not in words
+
+
+def test_png_survives_a_very_long_caption_and_draws_dollars_literally(events, dataset):
+    png = to_png(events, dataset.geometry, "Cost $5 and $6", "$x$ " + "word " * 20_000)
+    assert decode(png).shape[:2] == (1000, 1600)

@@ -152,7 +152,7 @@ def test_rejection_report_is_formula_safe(curated, key):
     assert result.rejected_count == 1
     report = list(csv.reader(io.StringIO(table_to_csv(result.rejected).decode("utf-8-sig"), newline="")))
     cells = [cell for row in report[1:] for cell in row]
-    assert "'" + stored(PAYLOADS[key]) in cells
+    assert "'" + PAYLOADS[key] in cells  # the report shows the cell as it came, neutralised
     assert not any(safe_text.is_formula(cell) for cell in cells)
 
 
@@ -228,3 +228,19 @@ def test_rejection_report_file_name_is_a_slug(uploaded, expected):
     from dashboard.exporters import report_filename
 
     assert report_filename(uploaded) == expected
+
+
+@pytest.mark.parametrize("fmt", ["html", "kml", "csv", "geojson", "png", "pdf"])
+@pytest.mark.parametrize("key", ["jinja_expression", "jinja_statement", "js_template", "script_close", "long"])
+def test_command_line_search_text_is_never_evaluated(fmt, key, tmp_path, capsys):
+    from dashboard.cli import main
+
+    out = tmp_path / f"export.{fmt}"
+    assert main(["export", "--format", fmt, "--search", PAYLOADS[key], "--out", str(out)]) == 0
+    body = out.read_bytes()
+    if fmt == "pdf":
+        body = pdf_text(body, tmp_path).encode()
+    if fmt != "png":
+        not_evaluated(body.decode("utf-8", "replace"))
+    if fmt == "html":
+        assert "<img" not in body.decode() and "</script><script>alert" not in body.decode()

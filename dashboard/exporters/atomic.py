@@ -24,6 +24,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         raise TypeError(f"{target}: expected bytes to write, got {type(data).__name__}")
     if not target.parent.is_dir():
         raise FileNotFoundError(f"{target}: folder {target.parent} does not exist")
+    if target.exists() and not target.is_file():
+        # A folder, device node, FIFO or socket is never replaced by an export.
+        raise IsADirectoryError(f"{target}: not a regular file; an export only replaces a regular file")
     mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() else NEW_FILE_MODE
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -5,20 +5,22 @@ only reads a CSV as UTF-8 when the mark is there, and the data speaks of the
 Iran–Pakistan border with en dashes and curly quotes. pandas and the
 project's own reader (``dashboard.curated.read_raw``) skip the mark.
 
-Formula-safe, after the OWASP CSV injection guidance: a text cell that starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-apostrophe, so a spreadsheet shows it as text instead of running it. Numeric,
-boolean and date columns are never touched (``-12.5`` stays a number).
+Formula-safe, after the OWASP CSV injection guidance: a text cell that a
+spreadsheet would run (``=``, ``+``, ``-``, ``@``, their full-width forms, a
+tab, CR or LF, also after leading blanks; ``safe_text.is_formula``) gets a
+leading apostrophe, so it shows as text. Numeric, boolean and date columns are
+never touched (``-12.5`` stays a number). ``table_to_csv`` writes any table
+(the import rejection report too) the same way.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import safe_text
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns, export_columns
 
 ENCODING = "utf-8-sig"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_csv(events: pd.DataFrame) -> bytes:
@@ -26,15 +28,23 @@ def to_csv(events: pd.DataFrame) -> bytes:
     check_columns(events, EXPORT_COLUMNS, "CSV")
     table = pd.DataFrame(events[export_columns(events)]).reset_index(drop=True)
     table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
-    for column in table.columns:
-        if _is_text(table[column]):
-            table[column] = neutralise_formulas(table[column])
+    return table_to_csv(table)
+
+
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """Any table as UTF-8 (with BOM), CRLF, formula-safe CSV: headers and text cells neutralised."""
+    table = pd.DataFrame(table).reset_index(drop=True)
+    table.columns = [safe_text.csv_cell(str(name)) for name in table.columns]
+    for position in range(table.shape[1]):
+        cells = table.iloc[:, position]
+        if _is_text(cells):
+            table.isetitem(position, neutralise_formulas(cells))
     return table.to_csv(index=False, lineterminator="\r\n").encode(ENCODING)
 
 
 def neutralise_formulas(cells: pd.Series) -> pd.Series:
     """Prefix an apostrophe to each text cell a spreadsheet would read as a formula."""
-    risky = cells.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)).astype(bool)
+    risky = cells.map(safe_text.is_formula).astype(bool)
     if not risky.any():
         return cells
     cells = cells.astype(object)

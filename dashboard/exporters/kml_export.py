@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from dashboard import style
+from dashboard import safe_text, style
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns, plain_value, records
 from dashboard.record import record_rows
 
@@ -27,8 +27,6 @@ KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 DOCUMENT_NAME = "Iran–Pakistan border events"
 # Google Earth's own white dot: it takes the IconStyle colour as a tint.
 ICON_HREF = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
-# Characters XML 1.0 cannot hold even escaped; a stray one would make the file unreadable.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def to_kml(events: pd.DataFrame, sources: pd.DataFrame | None = None, document_name: str = DOCUMENT_NAME) -> bytes:
@@ -113,5 +111,6 @@ def _field_text(value: object) -> str:
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     child = ET.SubElement(parent, tag)
-    child.text = _NOT_XML.sub("", text)
+    # A character XML 1.0 cannot hold would make the file unreadable: shown as U+FFFD, never dropped.
+    child.text = safe_text.xml_text(text)
     return child

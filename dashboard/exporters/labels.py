@@ -49,8 +49,36 @@ def label_spot(
     return float(spot.x) / squeeze, float(spot.y)
 
 
+EXACT_OBSTACLES_MAX = 3000  # above this many points, obstacles are built from a grid (same cover, far faster)
+
+
 def obstacle_points(x: np.ndarray, y: np.ndarray, radius_pt: float, metres_per_point: float) -> shapely.Geometry:
-    """Round obstacles of ``radius_pt`` around points (markers, town dots)."""
+    """Obstacles covering a circle of ``radius_pt`` around each point (markers, town dots).
+
+    Up to ``EXACT_OBSTACLES_MAX`` points: the union of the circles. Above it
+    (a dense map, where the union of 100,000 circles took seconds), each
+    occupied square of side ``radius`` becomes its square grown by ``radius``,
+    runs of squares along a row merged into one box: a little larger than the
+    circles, never smaller, so a label still never covers a marker.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if len(x) == 0:
         return shapely.GeometryCollection()
-    return shapely.union_all(shapely.buffer(shapely.points(x, y), radius_pt * metres_per_point, quad_segs=4))
+    radius = radius_pt * metres_per_point
+    if len(x) <= EXACT_OBSTACLES_MAX:
+        return shapely.union_all(shapely.buffer(shapely.points(x, y), radius, quad_segs=4))
+    x0, y0 = x.min(), y.min()
+    cells = np.unique(
+        np.column_stack([np.floor((y - y0) / radius), np.floor((x - x0) / radius)]).astype(np.int64), axis=0
+    )  # sorted by row, then column
+    run_starts = np.r_[True, (np.diff(cells[:, 0]) != 0) | (np.diff(cells[:, 1]) != 1)]
+    first = np.flatnonzero(run_starts)
+    last = np.r_[first[1:], len(cells)] - 1
+    rows, start_col, end_col = cells[first, 0], cells[first, 1], cells[last, 1]
+    boxes = shapely.box(
+        x0 + start_col * radius - radius,
+        y0 + rows * radius - radius,
+        x0 + (end_col + 1) * radius + radius,
+        y0 + (rows + 1) * radius + radius,
+    )
+    return shapely.union_all(boxes)

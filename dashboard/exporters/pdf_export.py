@@ -8,6 +8,12 @@ an exact date or place). Every string is real, selectable text in DejaVu Sans (t
 ships with matplotlib, so it is always there; it has the en dashes and curly
 quotes the data uses). Every value is XML-escaped before it reaches
 reportlab's Paragraph markup, so ``<script>`` in a note prints as itself.
+
+Bounded whatever the data: a table cell shows at most ``CELL_MAX``
+characters, a note or passage ``QUOTE_MAX`` (an ellipsis marks a cut; the CSV
+and GeoJSON carry every character), and the table and the sources list stop
+after ``PDF_TABLE_MAX`` events with a line saying so. No cell can grow taller
+than a page, so the layout never fails.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 import pandas as pd
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -37,10 +44,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashboard import safe_text
 from dashboard.borders import BorderGeometry
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
 from dashboard.exporters.png_export import FIGURE_IN, generated_text, to_png
 from dashboard.record import fatalities_text
+
+# Image streams stay binary (Flate only): ASCII85 made them a quarter larger, and
+# without reportlab's C accelerator encoding a print-size map took 1.4 s.
+rl_config.useA85 = 0
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONTS = {
@@ -59,6 +71,11 @@ TABLE_COLUMNS = (  # heading, width in points (the page is 818 wide inside its m
     ("Fatalities", 62),
     ("Km to border", 50),
 )
+CELL_MAX = 300
+QUOTE_MAX = 2000
+CAPTION_MAX = 600
+TITLE_MAX = 300
+PDF_TABLE_MAX = 200
 RULE = colors.HexColor("#adb5bd")
 STRIPE = colors.HexColor("#f1f3f5")
 
@@ -78,6 +95,7 @@ def to_pdf(
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
     stamp = generated_text(generated_at)
     png = to_png(events, geometry, title, caption, scale=2, generated_at=generated_at)
+    title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
     styles = _styles()
     story = [
         *_map_page(png, title, caption, stamp, styles),
@@ -136,11 +154,11 @@ def _register_fonts() -> None:
     )
 
 
-def text(value: object) -> str:
-    """Any value as Paragraph-safe text: XML-escaped, missing values empty."""
+def text(value: object, limit: int | None = CELL_MAX) -> str:
+    """Any value as Paragraph-safe text: controls made visible, cut to ``limit``, XML-escaped; missing values empty."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return escape(str(value))
+    return escape(safe_text.for_picture(value, limit))
 
 
 def _map_page(png: bytes, title: str, caption: str, stamp: str, styles: dict) -> list:
@@ -158,7 +176,7 @@ def _map_page(png: bytes, title: str, caption: str, stamp: str, styles: dict) ->
 
 def _event_table(events: pd.DataFrame, styles: dict) -> list:
     header = [Paragraph(text(name), styles["cell_head"]) for name, _ in TABLE_COLUMNS]
-    rows = [_event_row(event, styles) for _, event in events.iterrows()]
+    rows = [_event_row(event, styles) for _, event in events.head(PDF_TABLE_MAX).iterrows()]
     table = LongTable([header, *rows], colWidths=[w for _, w in TABLE_COLUMNS], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -174,6 +192,8 @@ def _event_table(events: pd.DataFrame, styles: dict) -> list:
         )
     )
     intro = f"{len(events)} event{'s' if len(events) != 1 else ''}, in date order as filtered."
+    if len(events) > PDF_TABLE_MAX:
+        intro += f" The table lists the first {PDF_TABLE_MAX} of {len(events)}; the full list is in the CSV export."
     story = [Paragraph("Events", styles["heading"]), Paragraph(intro, styles["body"]), Spacer(1, 6), table]
     if events.empty:
         story.append(Paragraph("No events match the filters.", styles["body"]))
@@ -206,19 +226,22 @@ def _quoted_sources(events: pd.DataFrame, sources: pd.DataFrame, styles: dict) -
     if events.empty:
         return [*heading, Paragraph("No events, so no sources.", styles["body"])]
     story = []
-    for position, (_, event) in enumerate(events.iterrows()):
+    for position, (_, event) in enumerate(events.head(PDF_TABLE_MAX).iterrows()):
         entry = [] if position else list(heading)  # the heading never ends a page alone
         title = f"{text(event['event_id'])} · {event['event_date']:%Y-%m-%d} · {text(event['location'])}"
         entry.append(Paragraph(title, styles["entry"]))
         if event["notes"]:
-            entry.append(Paragraph("Note: " + text(event["notes"]), styles["source"]))
+            entry.append(Paragraph("Note: " + text(event["notes"], QUOTE_MAX), styles["source"]))
         if event["source_quote"]:
-            entry.append(Paragraph(text(event["source_quote"]), styles["quote"]))
+            entry.append(Paragraph(text(event["source_quote"], QUOTE_MAX), styles["quote"]))
         entry.append(Paragraph("Source: " + _source_text(event["source_id"], sources), styles["source"]))
         if event["detail_source_id"]:
             detail = _source_text(event["detail_source_id"], sources)
             entry.append(Paragraph("Date or place from: " + detail, styles["source"]))
         story.append(KeepTogether(entry))
+    if len(events) > PDF_TABLE_MAX:
+        rest = f"Sources of the other {len(events) - PDF_TABLE_MAX} events: see the CSV or GeoJSON export."
+        story.append(Paragraph(rest, styles["body"]))
     return story
 
 
@@ -246,7 +269,7 @@ def _footer(title: str, stamp: str):
         canvas.saveState()
         canvas.setFont("DejaVuSans", 7.5)
         canvas.setFillColor(colors.HexColor("#495057"))
-        canvas.drawString(MARGIN, MARGIN - 2, f"{title} · generated {stamp}")
+        canvas.drawString(MARGIN, MARGIN - 2, f"{safe_text.cut(title, 120)} · generated {stamp}")
         canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 2, f"Page {document.page}")
         canvas.restoreState()
 

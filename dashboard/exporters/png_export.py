@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
-from dashboard import style
+from dashboard import safe_text, style
 from dashboard.borders import ARROW_TAIL_KM, BorderGeometry
 from dashboard.exporters import map_frame, static_map
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
@@ -39,6 +40,9 @@ ATTRIBUTION = (
     "Borders: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). Events: curated from cited sources."
 )
 NO_EVENTS = "No events match the filters"
+TITLE_MAX_LINES = 2
+CAPTION_MAX_LINES = 3  # a long search text is cut, never allowed to push the map off the page
+LABEL_MAX = 120  # characters of one legend entry before it is cut
 RC = {"font.family": "DejaVu Sans", "font.size": 10, "axes.linewidth": 0.8, "savefig.facecolor": "white"}
 
 
@@ -63,13 +67,20 @@ def to_png(
     with rc_context(RC):
         figure = _compose(events, geometry, title, caption, stamp, basemap_note)
         buffer = io.BytesIO()
+        metadata = {"Title": safe_text.for_picture(title, 1000), "Description": safe_text.for_picture(caption, 2000)}
         figure.savefig(
             buffer,
             format="png",
             dpi=BASE_DPI * scale,
-            metadata={"Title": title, "Description": caption, "Creation Time": stamp, "Software": __name__},
+            metadata={**metadata, "Creation Time": stamp, "Software": __name__},
         )
     return buffer.getvalue()
+
+
+def picture_lines(text: str, width: int, max_lines: int) -> list[str]:
+    """``text`` wrapped at ``width`` characters on at most ``max_lines`` lines, an ellipsis marking a cut."""
+    shown = safe_text.for_picture(text, width * max_lines + 1)
+    return textwrap.wrap(shown, width, max_lines=max_lines, placeholder=" " + safe_text.ELLIPSIS)
 
 
 def generated_text(generated_at: dt.datetime | None) -> str:
@@ -91,13 +102,15 @@ def _compose(
     _draw_maps(figure, events, geometry, colours, map_box, page)
     _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page)
     _footer(figure, stamp, basemap_note, len(events), page)
+    for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
+        text.set_parse_math(False)
     return figure
 
 
 def _header(figure: Figure, title: str, caption: str, page: tuple[float, float]) -> float:
     """Title and wrapped caption; returns where the map may start (points from the bottom)."""
-    title_lines = textwrap.wrap(title, 95) or [""]
-    caption_lines = textwrap.wrap(caption, 150)
+    title_lines = picture_lines(title, 95, TITLE_MAX_LINES) or [""]
+    caption_lines = picture_lines(caption, 150, CAPTION_MAX_LINES)
     y = page[1] - 16
     x = MARGIN_PT / page[0]
     figure.text(x, y / page[1], "\n".join(title_lines), fontsize=20, fontweight="bold", va="top", parse_math=False)
@@ -211,8 +224,9 @@ def _stacked_legend(figure: Figure, heading: str, handles: list, anchor: tuple, 
 
 
 def _wrap(label: str) -> str:
-    """A legend label on lines of at most 34 characters; a ``$`` stays a dollar sign, not mathtext."""
-    return ("\n".join(textwrap.wrap(label, 34)) or label).replace("$", r"\$")
+    """A legend label on lines of at most 34 characters, controls made visible, cut if very long."""
+    shown = safe_text.for_picture(label, LABEL_MAX)
+    return "\n".join(textwrap.wrap(shown, 34)) or shown
 
 
 def _actor_handles(colours: dict[str, str]) -> list:
@@ -268,7 +282,7 @@ def _marker(marker: str, colour: str, label: str) -> Line2D:
 
 def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tuple) -> None:
     width_pt, y = page[0], 12 / page[1]
-    note = f"{ATTRIBUTION} Basemap: {basemap_note}."
+    note = f"{ATTRIBUTION} Basemap: {safe_text.for_picture(basemap_note, 200)}."
     figure.text(MARGIN_PT / width_pt, y, note, fontsize=9, color="#495057", va="bottom", parse_math=False)
     shown = f"{count} event{'s' if count != 1 else ''} shown · UTM zone 41N (EPSG:32641) · generated {stamp}"
     figure.text(

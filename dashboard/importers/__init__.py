@@ -38,7 +38,7 @@ from dashboard.importers.checks import check_ids, check_outside, check_outside_u
 from dashboard.importers.detect import detect_format
 from dashboard.importers.geojson_points import read_geojson_text
 from dashboard.importers.placement import place_missing
-from dashboard.importers.reading import SourceTable, check_size, decode, read_csv_text, whole_file
+from dashboard.importers.reading import SourceTable, check_size, decode, read_csv_text, read_limited, whole_file
 from dashboard.importers.report import Report
 from dashboard.problems import DataError, Problem, problems_frame, spreadsheet_row
 from dashboard.schema import validate_events
@@ -78,8 +78,8 @@ class ImportResult:
 
 
 def default_max_bytes() -> int:
-    """The ``max_upload_mb`` setting, in bytes."""
-    return int(float(config.get("max_upload_mb")) * 1024 * 1024)
+    """The ``max_upload_mb`` setting, in bytes (``config.SettingError`` if it is not a positive number)."""
+    return config.get_max_upload_bytes()
 
 
 def import_file(
@@ -92,12 +92,7 @@ def import_file(
     """Import the events file at ``path`` (see ``import_bytes``)."""
     path = Path(path)
     limit = default_max_bytes() if max_bytes is None else max_bytes
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise whole_file(str(path), "an events file (there is no file at this path)") from None
-    check_size(size, limit, str(path))
-    return import_bytes(path.read_bytes(), str(path), geometry, gazetteer, limit, existing_ids)
+    return import_bytes(read_limited(path, limit), str(path), geometry, gazetteer, limit, existing_ids)
 
 
 def import_bytes(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -23,12 +24,32 @@ from dashboard.importers.reading import SourceTable, whole_file
 
 CONTAINER = "geojson"
 SHOWN_GEOMETRY_CHARS = 120
+# A FeatureCollection of points nests 5 deep; properties may hold a little more.
+# Anything deeper is refused before parsing (a parser would recurse once per level).
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if not brackets:
+        return 0
+    steps = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
+    change = np.where((steps == ord("[")) | (steps == ord("{")), 1, -1).astype(np.int32)
+    return int(np.cumsum(change).max())
 
 
 def read_geojson_text(text: str, file: str) -> SourceTable:
     """One row per feature: its properties as text, and its point as latitude/longitude."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise whole_file(file, f"GeoJSON nested at most {MAX_JSON_DEPTH} levels deep (this file nests {depth:,})")
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise whole_file(file, f"GeoJSON nested at most {MAX_JSON_DEPTH} levels deep") from None
     except json.JSONDecodeError as err:
         raise whole_file(
             file, f"a GeoJSON FeatureCollection (the JSON is not valid: {err.msg} at line {err.lineno})"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,8 +47,50 @@ def check_size(size: int, limit: int, file: str) -> None:
         )
 
 
+def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, refusing anything else before reading.
+
+    Opened without blocking (a FIFO cannot hang the page), checked with
+    ``fstat`` on the open file (a device, folder or socket is refused by kind,
+    not by its ``st_size``, which is 0 for ``/dev/zero``), and read at most
+    ``limit + 1`` bytes, so a file that grows while read is still refused.
+    """
+    name = str(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise whole_file(name, "an events file (there is no file at this path)") from None
+    except PermissionError:
+        raise whole_file(name, "a file this user may read (permission denied)") from None
+    except OSError as err:
+        raise whole_file(name, f"a readable file ({err.strerror or err})") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise whole_file(name, f"a regular file (this is {_kind(info.st_mode)})")
+    with os.fdopen(descriptor, "rb") as handle:
+        check_size(info.st_size, limit, name)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as err:
+            raise whole_file(name, f"a readable file ({err.strerror or err})") from None
+    check_size(len(data), limit, name)
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((label for test, label in kinds if test(mode)), "not a regular file")
+
+
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.3g} MB"
+    return f"{size / 1024 / 1024:.3g} MiB"
 
 
 def decode(data: bytes, file: str) -> str:
