@@ -62,7 +62,15 @@ def synthetic_events(n: int, seed: int = SEED) -> pd.DataFrame:
     """``n`` ACLED-like events with the columns and dtypes of validated events."""
     rng = np.random.default_rng(seed)
     # The filtered actor is the most active one, as an analyst's first choice would be.
-    known = sorted(style.KNOWN_ACTOR_COLOURS, key=lambda a: a != FILTER.actors[0])
+    known = [
+        "Military Forces of Pakistan",
+        "Military Forces of Iran",
+        "Government of Iran",
+        "Government of Pakistan",
+        "Jaish al-Adl",
+        "Ansar al-Furqan",
+        "Police Forces of Iran",
+    ]  # canonical actors of data/actors.csv; the filtered one first, as the most active
     actors = known + [f"Militia group {i:02d}" for i in range(23)]
     weights = 1.0 / np.arange(1, len(actors) + 1)  # Zipf-like: a few actors do most
     weights /= weights.sum()

@@ -9,6 +9,7 @@ import hashlib
 import math
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repo root.
@@ -20,13 +21,14 @@ from streamlit_folium import st_folium
 
 from dashboard import aggregate, config, filters, mapview, offline, style
 from dashboard.briefing import make_export
+from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
 from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
-from dashboard.record import record_rows
+from dashboard.record import range_text, record_rows
 from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
@@ -41,6 +43,8 @@ LIST_COLUMNS = {
     "location": "Location",
     "fatalities": "Fatalities",
     "distance_to_border_km": "Km to border",
+    "distance_range": "Km range (area)",
+    "crossed": "Crossed",
 }
 
 
@@ -101,6 +105,8 @@ def main() -> None:
         clicked = show_map(data, shown, colours, selected)
     with right:
         show_detail(data, shown, selected)
+    if selected in set(shown["event_id"]):
+        show_claims(shown.loc[shown["event_id"] == selected].iloc[0])
     show_exports(data, spec)
     st.subheader("Events")
     table_choice = show_table(shown, selected)
@@ -238,6 +244,13 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             format_func=mapview.BASEMAP_LABELS.get,
             help="Tiles need a network; borders and events always draw.",
         )
+        st.toggle(
+            "Show where imprecise places may lie",
+            key="show_areas",
+            value=True,
+            help="A faint circle or province outline around each event known only near a town or to a province; "
+            "the exports follow this switch.",
+        )
     whole_range = (start, end) == (first, last)
     return filters.FilterSpec(
         start=None if whole_range else start,
@@ -273,7 +286,11 @@ def show_headline(shown: pd.DataFrame) -> None:
         figures.fatalities_text,
         help=f"Low–high where sources differ; {figures.fatalities_unknown} events have no figure.",
     )
-    cols[2].metric("Cross-border strikes", figures.cross_border)
+    cols[2].metric(
+        "Cross-border strikes",
+        figures.cross_border,
+        help=f"Crossed for certain; {figures.cross_border_possible} more possibly (place too imprecise to say).",
+    )
     median = "–" if figures.median_distance_km is None else f"{figures.median_distance_km:,.0f} km"
     cols[3].metric("Median distance to border", median)
 
@@ -295,7 +312,10 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
     bounds, view_zoom = aggregate.view_from_st_folium(st.session_state.get("map_view"), mapview.REGION_ZOOM)
     if bounds is None:
         bounds = aggregate.bounds_for_view(center, zoom)
-    layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, mapview.build_event_layer)
+    builder = partial(
+        mapview.build_event_layer, geometry=data.geometry, show_areas=st.session_state.get("show_areas", True)
+    )
+    layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, builder)
     returned = ["last_object_clicked_tooltip", *(["bounds", "zoom"] if many else [])]
     out = st_folium(
         base,
@@ -313,8 +333,10 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
 
 
 def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
-    table = shown[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
+    listed = shown.assign(distance_range=[range_text(e) for _, e in shown.iterrows()] if len(shown) < 5000 else "")
+    table = listed[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
     table["Date"] = table["Date"].dt.date
+    table["Crossed"] = table["Crossed"].astype(str)
     positions = [int(i) for i in (table.index == selected).nonzero()[0]]
     # Streamlit keeps a selection as row positions, which go stale when the
     # filter changes: a key made of the rows and the selection starts afresh.
@@ -327,7 +349,11 @@ def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
         selection_default={"selection": {"rows": positions}},
         height=min(38 + 35 * len(table), 460),
         width="stretch",
-        column_config={"Km to border": st.column_config.NumberColumn(format="%.0f")},
+        column_config={
+            # One decimal: 3.5 km is never shown as "4"; the range says how far it may be.
+            "Km to border": st.column_config.NumberColumn(format="%.1f", help="From the point"),
+            "Km range (area)": st.column_config.TextColumn(help="Nearest to farthest over the area it may lie in"),
+        },
     )
     rows = state.selection.rows if state else []
     return str(table.index[rows[0]]) if rows and rows[0] < len(table) else None
@@ -352,7 +378,7 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
         return
     event = shown.loc[shown["event_id"] == selected].iloc[0]
-    rows = record_rows(event, data.sources)
+    rows = [(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"]
     with st.container(border=True, height=560):
         for label, value in rows:
             if label == "Quoted passage":
@@ -360,6 +386,23 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
                 st.text(value)  # shown as text: never rendered as markup
             else:
                 st.text(f"{label}: {value}")
+        if event.get("claims", ""):
+            st.caption("The sides' claims are shown side by side under the map.")
+
+
+def show_claims(event: pd.Series) -> None:
+    """Each side's claims in its own column, so neither reads as the fact."""
+    grouped = claims_by_side(event.get("claims", ""))
+    if not grouped:
+        return
+    heading = "Claims, side by side" + (" (disputed)" if event.get("disputed", False) else "")
+    with st.container(border=True):
+        st.markdown(f"**{heading}**: " + markdown_literal(str(event["event_id"])))
+        columns = st.columns(len(grouped))
+        for column, (side, lines) in zip(columns, grouped.items(), strict=True):
+            column.caption(SIDE_WORDS.get(side, side))
+            for line in lines:
+                column.text(line.removeprefix(SIDE_WORDS.get(side, side)).strip())
 
 
 EXPORT_LABELS = {
@@ -373,9 +416,11 @@ EXPORT_LABELS = {
 
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
-def cached_export(fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, _data: Dataset, label: str) -> bytes:
+def cached_export(
+    fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, areas: bool, _data: Dataset, label: str
+) -> bytes:
     # The label (what data is in view) keys the cache; the dataset itself is not hashed.
-    return make_export(fmt, _data, spec, basemap, scale)
+    return make_export(fmt, _data, spec, basemap, scale, show_areas=areas)
 
 
 def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
@@ -384,11 +429,12 @@ def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
         st.caption("Every file holds what the page shows: " + markdown_literal(filters.describe(spec)))
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
         basemap = st.session_state["basemap"]
+        areas = bool(st.session_state.get("show_areas", True))
         columns = st.columns(len(FORMATS))
         for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
             column.download_button(
                 EXPORT_LABELS[fmt],
-                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, data, data.label),
+                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, areas, data, data.label),
                 file_name=export_filename(fmt, spec),
                 mime=FORMATS[fmt].mime_type,
                 on_click="ignore",

@@ -33,6 +33,18 @@ MISMATCH_TOLERANCE_KM = 2.0
 ARROW_TAIL_KM = 60.0
 DISPLAY_TOLERANCE_DEG = 0.005
 
+# The columns join_events adds that every export carries (the arrow tails are drawing aids).
+JOIN_COLUMNS = (
+    "country_geo",
+    "admin1_geo",
+    "distance_to_border_km",
+    "distance_min_km",
+    "distance_max_km",
+    "crossed",
+    "cross_border",
+    "location_mismatch",
+)
+
 COUNTRY_ALIASES = {
     "iran": "Iran",
     "iran (islamic republic of)": "Iran",
@@ -92,10 +104,14 @@ def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFr
     """Add where each event lies and how it relates to the border.
 
     Adds ``country_geo`` and ``admin1_geo`` (the polygons the point falls in,
-    empty when outside the mapped countries), ``distance_to_border_km``,
-    ``cross_border`` (an origin country is given and differs from the country
-    where the event landed) and ``location_mismatch`` (the point lies in a
-    mapped country other than the declared one, beyond the tolerance).
+    empty when outside the mapped countries), ``distance_to_border_km`` (from
+    the point), ``distance_min_km``/``distance_max_km`` and ``crossed``
+    (yes/no/possibly) over the area the place precision allows
+    (``dashboard.uncertainty``), ``cross_border`` (crossed is yes) and
+    ``location_mismatch`` (the point lies in a mapped country other than the
+    declared one, beyond the tolerance). Actors become canonical
+    (``dashboard.actors.canonicalise``: the names as written stay in
+    ``actor1_original``/``actor2_original``).
     """
     points = gpd.GeoDataFrame(
         events.reset_index(drop=True),
@@ -107,12 +123,18 @@ def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFr
     distance_km, nearest = _nearest_on_line(points.geometry, geometry.border)
     points["distance_to_border_km"] = np.round(distance_km, 1)
     declared = points["country"].map(canonical_country)
-    landed = points["country_geo"].where(points["country_geo"] != "", declared)
     origin = points.get("origin_country", pd.Series("", index=points.index)).fillna("").map(canonical_country)
-    points["cross_border"] = (origin != "") & (origin != landed)
     points["location_mismatch"] = _mismatch(points, declared, geometry.countries)
+    from dashboard.uncertainty import add_uncertainty  # it builds on this module
+
+    add_uncertainty(points, geometry)
+    # A definite crossing (not a possible one) gets the arrow and the count.
+    points["cross_border"] = (points["crossed"] == "yes").to_numpy() & (origin != "").to_numpy()
     points["origin_lat"], points["origin_lon"] = _arrow_tails(points, nearest)
-    return points
+    from dashboard.actors import canonicalise
+
+    # Every joined frame speaks of canonical actors (data/actors.csv), the names as written kept.
+    return canonicalise(points)
 
 
 def _arrow_tails(points: gpd.GeoDataFrame, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

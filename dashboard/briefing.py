@@ -8,6 +8,7 @@ sentence) that every format carries.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 
@@ -30,8 +31,12 @@ def make_export(
     basemap: str = "none",
     scale: int = 1,
     generated_at: dt.datetime | None = None,
+    show_areas: bool = True,
 ) -> bytes:
-    """The bytes of ``fmt`` for the events of ``data`` that pass ``spec``."""
+    """The bytes of ``fmt`` for the events of ``data`` that pass ``spec``.
+
+    ``show_areas`` draws, on the HTML, PNG and PDF maps, the area each
+    imprecise event may lie in (the page's switch of the same name)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     events = filters.apply(data.events, spec)
@@ -49,17 +54,19 @@ def make_export(
 
         return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
     if fmt == "html":
-        return standalone_map_html(events, data, basemap, text)
+        return standalone_map_html(events, data, basemap, text, show_areas)
     if fmt == "png":
         from dashboard.exporters.png_export import to_png
 
-        return to_png(events, data.geometry, TITLE, text, scale, generated_at, basemap_note=basemap)
+        return to_png(
+            events, data.geometry, TITLE, text, scale, generated_at, basemap_note=basemap, show_areas=show_areas
+        )
     from dashboard.exporters.pdf_export import to_pdf
 
-    return to_pdf(events, data.sources, data.geometry, TITLE, text, generated_at)
+    return to_pdf(events, data.sources, data.geometry, TITLE, text, generated_at, show_areas=show_areas)
 
 
-def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text: str) -> bytes:
+def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text: str, show_areas: bool = True) -> bytes:
     """The interactive map as one file that opens from disk with no network.
 
     Above the page's aggregation threshold it draws the grid cells the page
@@ -67,6 +74,7 @@ def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text:
     """
     colours = style.actor_colours(events["actor1"])
     m = mapview.build_base_map(data.geometry, basemap, colours)
-    aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, mapview.build_event_layer).add_to(m)
+    builder = partial(mapview.build_event_layer, geometry=data.geometry, show_areas=show_areas)
+    aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, builder).add_to(m)
     m.get_root().header.add_child(mapview.title_element(TITLE, text))
     return offline.standalone_html(m).encode("utf-8")

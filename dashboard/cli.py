@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from dashboard import config, mapview
-from dashboard.curated import check_file, load_registry
+from dashboard.curated import check_file, load_claims, load_registry
 from dashboard.datasets import load_configured
 from dashboard.exporters import FORMATS
 from dashboard.filters import FilterSpec
@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--precise-only", action="store_true", help="only precise dates and places")
     export.add_argument("--basemap", default="none", choices=list(mapview.BASEMAP_LABELS), help="map tiles")
     export.add_argument("--scale", type=int, default=1, choices=[1, 2], help="PNG size: 1 (1600 px) or 2 (print)")
+    export.add_argument(
+        "--no-areas", action="store_true", help="do not draw where imprecise places may lie (PNG, PDF, HTML)"
+    )
     export.add_argument("--data", type=Path, help="events file to use (ACLED, UCDP GED, GeoJSON, project CSV)")
     export.add_argument("--merge", action="store_true", help="with --data: add to the curated events")
     return parser
@@ -115,7 +118,7 @@ def run_export(args: argparse.Namespace) -> int:
         if unknown:
             print(f"export: {unknown}", file=sys.stderr)
             return 2
-        content = make_export(args.format, data, spec, args.basemap, args.scale)
+        content = make_export(args.format, data, spec, args.basemap, args.scale, show_areas=not args.no_areas)
     except DataError as err:  # the --data file (or the curated data) cannot be used: bad input
         print(err, file=sys.stderr)
         return 2
@@ -159,6 +162,8 @@ def run_validate(path: Path | None) -> int:
             return run_import_check(path)
         sources, seed_texts = load_registry()
         result = check_file(path, sources, seed_texts)
+        if not result.problems and path.resolve() == config.events_path().resolve():
+            load_claims(result, sources, seed_texts, path)  # the curated events: their claims too
     except DataError as err:
         for problem in err.problems:
             print(problem)

@@ -18,20 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyproj import CRS
 
+from dashboard.borders import JOIN_COLUMNS as BORDER_JOIN_COLUMNS
 from dashboard.schema import REQUIRED
 
 # The columns every joined events frame has: the schema's required ones, and
 # what ``borders.join_events`` adds.
-JOIN_COLUMNS = (
-    "geometry",
-    "country_geo",
-    "admin1_geo",
-    "distance_to_border_km",
-    "cross_border",
-    "location_mismatch",
-    "origin_lat",
-    "origin_lon",
-)
+JOIN_COLUMNS = ("geometry", *BORDER_JOIN_COLUMNS, "origin_lat", "origin_lon")
 REQUIRED_COLUMNS = (*REQUIRED, *JOIN_COLUMNS)
 
 

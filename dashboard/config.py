@@ -139,3 +139,11 @@ def events_path() -> Path:
 
 def sources_path() -> Path:
     return get_path("data_dir") / "sources.csv"
+
+
+def claims_path() -> Path:
+    return get_path("data_dir") / "claims.csv"
+
+
+def actors_path() -> Path:
+    return get_path("data_dir") / "actors.csv"

@@ -6,7 +6,7 @@ is what the page and the exports use, and refuses data with any problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.borders import BorderGeometry, join_events, load_geometry
+from dashboard.claims import annotate, check_against_events, empty_claims, read_claims
 from dashboard.problems import DataError, Problem
 from dashboard.schema import ValidationResult, validate_events
 from dashboard.sources import check_citations, load_seed_texts, read_sources
@@ -25,6 +26,7 @@ class Dataset:
     sources: pd.DataFrame  # the registry, indexed by source_id
     geometry: BorderGeometry
     label: str  # what is in view, for the page's badge and export captions
+    claims: pd.DataFrame = field(default_factory=empty_claims)  # attributed claims of the curated events
 
 
 def read_raw(path: Path) -> pd.DataFrame:
@@ -63,6 +65,16 @@ def load_curated(events_path: Path | None = None) -> Dataset:
     result = check_file(path, sources, seed_texts)
     if result.problems:
         raise DataError(result.problems)
+    claims = load_claims(result, sources, seed_texts, path)
     geometry = load_geometry(config.get_path("geometry_dir"))
-    events = join_events(result.events, geometry)
-    return Dataset(events, sources, geometry, label=f"Curated events ({len(events)})")
+    events = annotate(join_events(result.events, geometry), claims)
+    return Dataset(events, sources, geometry, label=f"Curated events ({len(events)})", claims=claims)
+
+
+def load_claims(result: ValidationResult, sources: pd.DataFrame, texts: dict[str, str], path: Path) -> pd.DataFrame:
+    """The curated claims, checked against their sources and against the events; ``DataError`` if any problem."""
+    claims = read_claims(config.claims_path(), sources, texts, set(result.events["event_id"]))
+    problems = check_against_events(result.events, claims, str(path))
+    if problems:
+        raise DataError(problems)
+    return claims

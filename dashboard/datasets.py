@@ -15,6 +15,8 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import config
+from dashboard.actors import canonicalise
+from dashboard.claims import annotate, empty_claims
 from dashboard.columnar import read_events_parquet
 from dashboard.curated import Dataset, load_curated
 from dashboard.gazetteer import Gazetteer
@@ -29,12 +31,18 @@ def combine(curated: Dataset, imported: ImportResult, mode: str) -> Dataset:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose merge or replace")
     name = Path(imported.file).name
+    theirs = with_claim_columns(imported.events)
     if mode == "replace":
-        return Dataset(imported.events, curated.sources, curated.geometry, f"{name} ({imported.loaded})")
-    events = pd.concat([curated.events, imported.events], ignore_index=True)
+        return Dataset(theirs, curated.sources, curated.geometry, f"{name} ({imported.loaded})", curated.claims)
+    events = pd.concat([curated.events, theirs], ignore_index=True)
     events = gpd.GeoDataFrame(events, geometry="geometry", crs=curated.events.crs)
     label = f"Curated events ({len(curated.events)}) + {name} ({imported.loaded})"
-    return Dataset(events, curated.sources, curated.geometry, label)
+    return Dataset(events, curated.sources, curated.geometry, label, curated.claims)
+
+
+def with_claim_columns(events: pd.DataFrame) -> pd.DataFrame:
+    """Imported events carry no curated claims: the claim columns, empty."""
+    return events if "claims" in events.columns else annotate(events, empty_claims())
 
 
 @cache
@@ -59,8 +67,9 @@ def load_configured(data_file: Path | None = None, mode: str | None = None) -> t
         return curated, None
     if path.suffix.lower() == ".parquet":
         # Joined once and saved (columnar.write_events_parquet): loads in seconds at 1e6 events.
-        events = _read_parquet(path)
-        return Dataset(events, curated.sources, curated.geometry, f"{path.name} ({len(events)})"), None
+        events = with_claim_columns(_read_parquet(path))
+        label = f"{path.name} ({len(events)})"
+        return Dataset(events, curated.sources, curated.geometry, label, curated.claims), None
     imported = import_into(curated, path=path)
     return combine(curated, imported, mode or config.get_data_mode()), imported
 
@@ -74,7 +83,8 @@ def _read_parquet(path: Path):
     if not stat.S_ISREG(info.st_mode):
         raise whole_file(str(path), "a regular GeoParquet file (this is not a regular file)")
     try:
-        return read_events_parquet(path)
+        events = read_events_parquet(path)
     except (ValueError, OSError) as err:
         reason = str(err).removeprefix(f"{path}: ")
         raise whole_file(str(path), f"a GeoParquet events file written by the project ({reason})") from None
+    return events if "actor1_original" in events.columns else canonicalise(events)

@@ -18,9 +18,11 @@ CRISIS_START = dt.date(2024, 1, 16)
 CRISIS_END = dt.date(2024, 1, 29)
 LIST_FIELDS = ("actors", "event_types", "countries", "provinces")
 # An actor filter value may name a state: it then matches every actor of that
-# state (its military, government, police, committees), as ACLED names them
-# "Military Forces of Pakistan", "Government of Iran" and so on.
+# state (its military, government, police, committees): the canonical actors
+# whose side is that state and whose kind is a state force or a government
+# (data/actors.csv); for frames without those columns, ACLED's "... of Pakistan".
 STATE_ACTORS = {"Iran": r"\bof Iran\b", "Pakistan": r"\bof Pakistan\b"}
+STATE_KINDS = ("state force", "government")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,11 @@ def _actor_mask(events: pd.DataFrame, actors: Sequence[str]) -> pd.Series:
     mask = events["actor1"].isin(names) | events["actor2"].isin(names)
     for state in (a for a in actors if a in STATE_ACTORS):
         for column in ("actor1", "actor2"):
-            mask |= events[column].str.contains(STATE_ACTORS[state], regex=True)
+            side, kind = f"{column}_side", f"{column}_kind"
+            if side in events.columns and kind in events.columns:
+                mask |= (events[side] == state) & events[kind].isin(STATE_KINDS)
+            else:
+                mask |= events[column].str.contains(STATE_ACTORS[state], regex=True)
     return mask
 
 

@@ -17,7 +17,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from dashboard import config, safe_text, style
+from dashboard import config, safe_text, style, uncertainty
 from dashboard.borders import BorderGeometry
 from dashboard.map_elements import DataScript, Markup
 from dashboard.record import record_rows
@@ -142,22 +142,35 @@ def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
 
 
 def build_event_layer(
-    events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None
+    events: pd.DataFrame,
+    colours: dict[str, str],
+    selected_id: str | None = None,
+    geometry: BorderGeometry | None = None,
+    show_areas: bool = False,
 ) -> folium.FeatureGroup:
     """Markers (colour = actor1, shape = event type), arrows for cross-border
-    strikes, and a ring around the selected event.
+    strikes, a ring around the selected event and, with ``show_areas`` (and the
+    ``geometry`` to cut them by), the faint area each imprecise event may lie in.
 
     The events travel as one JSON document (``event_layer_data``) that a fixed
     script draws (``dashboard/js/event_layer.js``); no event text is ever part
     of a template or of JavaScript source.
     """
     layer = folium.FeatureGroup(name="Events")
-    layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id)))
+    areas = uncertainty.area_shapes(events, geometry) if show_areas and geometry is not None else {}
+    layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id, areas)))
     return layer
 
 
-def event_layer_data(events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None) -> dict:
-    """What the browser needs to draw ``events``: plain values only, text unescaped."""
+def event_layer_data(
+    events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None, areas: dict | None = None
+) -> dict:
+    """What the browser needs to draw ``events``: plain values only, text unescaped.
+
+    ``areas`` (event id -> shape, from ``uncertainty.area_shapes``) become
+    ``areas`` (key -> Leaflet rings; a province shared by many events is sent once).
+    """
+    area_keys, area_rings = _area_payload(areas or {})
     offsets = _stack_offsets(events)
     records = []
     for position, (_, event) in enumerate(events.iterrows()):
@@ -173,11 +186,13 @@ def event_layer_data(events: pd.DataFrame, colours: dict[str, str], selected_id:
                 "shape": style.shape_for(event["event_type"]),
                 "tooltip": tooltip_text(event),
                 "popup": record_rows(event),
+                "area": area_keys.get(str(event["event_id"])),
             }
         )
     arrows = [_arrow(event) for _, event in events[events["cross_border"] & events["origin_lat"].notna()].iterrows()]
     return {
         "events": records,
+        "areas": area_rings,
         "arrows": arrows,
         "selected": selected_id,
         "shapes": {name: path for name, (_, path) in style.SHAPES.items()},
@@ -185,6 +200,20 @@ def event_layer_data(events: pd.DataFrame, colours: dict[str, str], selected_id:
         "ring_px": RING_PX,
         "arrow_colour": style.ARROW_COLOUR,
     }
+
+
+def _area_payload(areas: dict) -> tuple[dict[str, str], dict[str, list]]:
+    """Event id -> area key, and area key -> rings, identical areas sent once."""
+    keys: dict[str, str] = {}
+    rings: dict[str, list] = {}
+    seen: dict[bytes, str] = {}
+    for event_id, shape in areas.items():
+        wkb = shape.wkb
+        if wkb not in seen:
+            seen[wkb] = f"area-{len(seen)}"
+            rings[seen[wkb]] = uncertainty.area_rings(shape)
+        keys[event_id] = seen[wkb]
+    return keys, rings
 
 
 def _safe_colour(colour: str) -> str:
@@ -249,6 +278,9 @@ def _arrow_head(start: tuple[float, float], end: tuple[float, float], size_km: f
 def tooltip_text(event: pd.Series) -> str:
     """Date, type and actors as plain text; starts with the event id so a click can be traced."""
     actors = event["actor1"] + (f" vs {event['actor2']}" if event["actor2"] else "")
+    claimed = event.get("target_claimed_by", "")
+    if claimed and event["actor2"]:
+        actors += " (target disputed)" if event.get("disputed") else f" (as {claimed} says)"
     rest = TOOLTIP_SEPARATOR.join([event["event_date"].strftime("%-d %b %Y"), event["event_type"], actors])
     return f"{event['event_id']}{TOOLTIP_SEPARATOR}{safe_text.cut(rest, TOOLTIP_MAX_CHARS)}"
 
@@ -278,7 +310,8 @@ def legend_html(actor_colours: dict[str, str]) -> str:
         f"<div>{style.marker_svg('circle', colour, 12)} {safe_text.html_text(actor)}</div>" for actor, colour in shown
     )
     if len(actor_colours) > len(shown):
-        actor_rows += f"<div>{style.marker_svg('circle', style.OTHER_COLOUR, 12)} {style.OTHER_ACTORS}</div>"
+        more = len(actor_colours) - len(shown)
+        actor_rows += f"<div>… and {more} more actor{'s' if more != 1 else ''} (each keeps its own colour)</div>"
     type_rows = "".join(
         f"<div>{style.marker_svg(shape, '#495057', 12)} {safe_text.html_text(kind)}</div>"
         for kind, shape in style.EVENT_TYPE_SHAPES.items()
@@ -297,7 +330,9 @@ def legend_html(actor_colours: dict[str, str]) -> str:
         f"<b>Actor (colour)</b>{actor_rows}<b>Event type (shape)</b>{type_rows}<b>Geography</b>{border} "
         f"Iran–Pakistan border</div>{provinces}"
         f'<div><span style="border-top:2px dashed {style.ARROW_COLOUR};display:inline-block;width:18px">'
-        "</span> Cross-border strike</div></details>"
+        "</span> Cross-border strike</div>"
+        '<div><span style="display:inline-block;width:14px;height:10px;border:1px dashed #495057;'
+        'background:rgba(73,80,87,.08)"></span> Where an imprecise place may lie (when shown)</div></details>'
     )
 
 
@@ -306,11 +341,12 @@ def build_map(
     geometry: BorderGeometry,
     basemap: str = "none",
     selected_id: str | None = None,
+    show_areas: bool = True,
 ) -> folium.Map:
     """The whole map in one object (for the HTML export and for tests)."""
     colours = style.actor_colours(events["actor1"])
     m = build_base_map(geometry, basemap, colours)
-    build_event_layer(events, colours, selected_id).add_to(m)
+    build_event_layer(events, colours, selected_id, geometry, show_areas).add_to(m)
     return m
 
 

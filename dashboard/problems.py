@@ -54,3 +54,14 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     frame = pd.DataFrame([asdict(p) for p in problems], columns=columns)
     frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+def read_table(path, columns) -> pd.DataFrame:
+    """A small project CSV (registry, claims, actors) as text cells, stripped;
+    ``DataError`` naming every column of ``columns`` its header lacks."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [Problem(str(path), None, name, "", f"the header has no column {name!r}") for name in columns]
+    missing = [p for p in missing if p.column not in raw.columns]
+    if missing:
+        raise DataError(missing)
+    return raw.apply(lambda column: column.str.strip())

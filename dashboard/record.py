@@ -28,20 +28,86 @@ def source_line(source_id: str, sources: pd.DataFrame | None) -> str:
     return f"{s['title']} — {who} ({s['file_or_url']})"
 
 
+# Decimals of a coordinate as shown, by place precision: about 1 km, 10 km and 100 km.
+COORDINATE_DECIMALS = {1: 2, 2: 1, 3: 0}
+
+
+def coordinates_text(event: pd.Series) -> str:
+    """Latitude and longitude to as many decimals as the place precision supports."""
+    decimals = COORDINATE_DECIMALS.get(_precision(event), 5)
+    return f"{float(event['latitude']):.{decimals}f}, {float(event['longitude']):.{decimals}f}"
+
+
+def distance_text(event: pd.Series) -> str:
+    """'78.6 km (anywhere from 53.6 to 103.6 km, over the area where it may lie)'."""
+    point = f"{float(event['distance_to_border_km']):.1f} km"
+    low, high = event.get("distance_min_km"), event.get("distance_max_km")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return point
+    return f"{point} from the point; {range_text(event)} over the area where it may lie"
+
+
+def range_text(event: pd.Series) -> str:
+    """'53.6–103.6 km', one decimal (never rounded to whole km)."""
+    low, high = event.get("distance_min_km"), event.get("distance_max_km")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{float(low):.1f}–{float(high):.1f} km"
+
+
+def crossed_text(event: pd.Series) -> str:
+    crossed = str(event.get("crossed", "yes" if event.get("cross_border") else "no"))
+    origin = event.get("origin_country", "")
+    if crossed == "yes":
+        return f"yes, from {origin}"
+    if crossed == "possibly":
+        return f"possibly, from {origin} (the area where it may lie straddles the border)"
+    return "no"
+
+
+def actors_text(event: pd.Series) -> str:
+    """'A vs B', saying whose claim the target is; the names as written when they differ."""
+    text = " vs ".join(x for x in (event["actor1"], event["actor2"]) if x)
+    claimed = event.get("target_claimed_by", "")
+    if claimed and event["actor2"]:
+        text += " (the target is disputed: see the claims)" if event.get("disputed") else f" (as {claimed} says)"
+    written = [
+        str(event.get(f"{c}_original", "") or "")
+        for c in ("actor1", "actor2")
+        if str(event.get(f"{c}_original", "") or "") not in ("", str(event[c]))
+    ]
+    return text + (f"; as written: {', '.join(written)}" if written else "")
+
+
+def precision_text(event: pd.Series) -> str:
+    precision = _precision(event)
+    words = GEO_PRECISION_WORDS.get(precision, "")
+    radius = event.get("place_radius_km")
+    if precision == 2 and radius is not None and pd.notna(radius):
+        words = f"within {float(radius):g} km of the point"
+    return f"{precision}: {words}"
+
+
+def _precision(event: pd.Series) -> int:
+    value = event.get("geo_precision")
+    return int(value) if value is not None and pd.notna(value) else 0
+
+
 def record_rows(event: pd.Series, sources: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """Every field worth reading, labelled, precision spelled out; empty ones left out."""
     rows = [
         ("Event id", event["event_id"]),
         ("Date", f"{event['event_date']:%Y-%m-%d} ({DATE_PRECISION_WORDS[event['date_precision']]})"),
         ("Type", " / ".join(x for x in (event["event_type"], event["sub_event_type"]) if x)),
-        ("Actors", " vs ".join(x for x in (event["actor1"], event["actor2"]) if x)),
+        ("Actors", actors_text(event)),
         ("Location", ", ".join(x for x in (event["location"], event["admin1"], event["country"]) if x)),
-        ("Coordinates", f"{event['latitude']:.5f}, {event['longitude']:.5f}"),
-        ("Place precision", f"{event['geo_precision']}: {GEO_PRECISION_WORDS.get(int(event['geo_precision']), '')}"),
+        ("Coordinates", coordinates_text(event)),
+        ("Place precision", precision_text(event)),
         ("Lies in", ", ".join(x for x in (event["admin1_geo"], event["country_geo"]) if x) or "outside the map"),
-        ("Distance to border", f"{event['distance_to_border_km']:.1f} km"),
-        ("Cross-border", f"yes, from {event['origin_country']}" if event["cross_border"] else "no"),
+        ("Distance to border", distance_text(event)),
+        ("Cross-border", crossed_text(event)),
         ("Fatalities", fatalities_text(event)),
+        *[("Claim", line) for line in str(event.get("claims", "") or "").split("\n") if line],
         ("Notes", event["notes"]),
         ("Source", source_line(event.get("source_id", ""), sources)),
         ("Quoted passage", event.get("source_quote", "")),

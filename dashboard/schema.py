@@ -25,9 +25,9 @@ from dashboard.problems import Problem, spreadsheet_row
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
 GEO_PRECISION_WORDS = {
-    1: "the place itself",
-    2: "near the place, or somewhere in its district",
-    3: "only the province or region is known",
+    1: "the place itself (within 2 km)",
+    2: "within the stated radius of the point (25 km if none is stated)",
+    3: "only the province or region is known (anywhere in it)",
 }
 DATE_PRECISION_WORDS = {
     "day": "the exact day is known",
@@ -76,6 +76,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("latitude", "float", True, "WGS84 latitude.", low=-90, high=90),
     Column("longitude", "float", True, "WGS84 longitude.", low=-180, high=180),
     Column("geo_precision", "choice", True, "1 place, 2 near it/district, 3 province.", GEO_PRECISIONS),
+    Column(
+        "place_radius_km",
+        "float",
+        False,
+        "With geo_precision 2: the place lies within this many km of the point (empty: 25 km).",
+        low=0,
+        high=1000,
+    ),
     Column("fatalities", "int", False, "Best fatality figure; empty if unknown.", low=0, high=1e7),
     Column("fatalities_low", "int", False, "Lowest reported figure.", low=0, high=1e7),
     Column("fatalities_high", "int", False, "Highest reported figure.", low=0, high=1e7),

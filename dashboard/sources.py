@@ -1,9 +1,12 @@
 """The source registry, and the check that every event cites it faithfully.
 
 Every curated event names a ``source_id`` from ``data/sources.csv`` and quotes
-a passage from it. For a seed document the quote must stand in the document
-word for word (white space may differ: the seeds wrap lines), so each dot on
-the map can be traced to the sentence that supports it.
+a passage from it. Every source an event or a claim cites has its text in the
+repository: a seed document whole, or for a public report a short verbatim
+excerpt (``excerpt_file``, kept with its URL, publisher and date). The quote
+must stand in that text word for word (white space may differ: the seeds wrap
+lines), so each dot on the map can be traced to the sentence that supports it.
+A ``dataset`` (the gazetteer) is registered for attribution and is not quoted.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.problems import DataError, Problem, spreadsheet_row
+from dashboard.problems import DataError, Problem, read_table, spreadsheet_row
 
 SOURCE_COLUMNS = (
     "source_id",
@@ -24,21 +27,16 @@ SOURCE_COLUMNS = (
     "author",
     "publication_date",
     "note",
+    "excerpt_file",
 )
-SOURCE_KINDS = ("seed document", "public report")
+SOURCE_KINDS = ("seed document", "public report", "dataset")
 
 
 def read_sources(path: Path, repo_root: Path) -> pd.DataFrame:
     """Read and check the registry; raise ``DataError`` naming every problem."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    raw = read_table(path, SOURCE_COLUMNS)
     file = str(path)
-    problems = [
-        Problem(file, None, name, "", f"the header has no column {name!r}")
-        for name in SOURCE_COLUMNS
-        if name not in raw.columns
-    ]
-    if problems:
-        raise DataError(problems)
+    problems: list[Problem] = []
     for i, row in raw.iterrows():
         problems += _check_source_row(file, spreadsheet_row(int(i)), row, repo_root)
     duplicated = raw["source_id"].duplicated()
@@ -60,6 +58,14 @@ def _check_source_row(file: str, row: int, values: pd.Series, repo_root: Path) -
         problems.append(Problem(file, row, "kind", values["kind"], "one of " + ", ".join(SOURCE_KINDS)))
     elif values["kind"] == "seed document" and not (repo_root / values["file_or_url"]).is_file():
         problems.append(Problem(file, row, "file_or_url", values["file_or_url"], "a file in the repository"))
+    elif values["kind"] == "public report" and not (
+        values["excerpt_file"].strip() and (repo_root / values["excerpt_file"]).is_file()
+    ):
+        problems.append(
+            Problem(
+                file, row, "excerpt_file", values["excerpt_file"], "a file in the repository with the quoted excerpt"
+            )
+        )
     return problems
 
 
@@ -68,12 +74,25 @@ def _normalise_space(text: str) -> str:
 
 
 def load_seed_texts(sources: pd.DataFrame, repo_root: Path) -> dict[str, str]:
-    """Text of every seed document, keyed by source_id, white space folded."""
-    seeds = sources[sources["kind"] == "seed document"]
-    return {
-        source_id: _normalise_space((repo_root / path).read_text(encoding="utf-8"))
-        for source_id, path in zip(seeds["source_id"], seeds["file_or_url"], strict=True)
-    }
+    """Stored text of every quotable source (seed documents whole, public reports' excerpts),
+    keyed by source_id, white space folded."""
+    texts = {}
+    for source_id, kind, path, excerpt in zip(
+        sources["source_id"], sources["kind"], sources["file_or_url"], sources["excerpt_file"], strict=True
+    ):
+        stored = path if kind == "seed document" else excerpt if kind == "public report" else ""
+        if stored:
+            texts[source_id] = _normalise_space((repo_root / stored).read_text(encoding="utf-8"))
+    return texts
+
+
+def quote_problem(quote: str, source_id: str, texts: dict[str, str]) -> str:
+    """Why ``quote`` is not a faithful citation of ``source_id``, or "" if it is."""
+    if source_id not in texts:
+        return f"a source with stored text ({source_id} has no seed file or excerpt file to check the quote against)"
+    if _normalise_space(quote) not in texts[source_id]:
+        return f"a passage that appears word for word in {source_id}"
+    return ""
 
 
 def check_citations(
@@ -102,8 +121,9 @@ def check_citations(
         if not quote:
             if require:
                 problems.append(Problem(file, row, "source_quote", "", "a passage quoted from the cited source"))
-        elif source_id in seed_texts and _normalise_space(quote) not in seed_texts[source_id]:
-            problems.append(
-                Problem(file, row, "source_quote", quote, f"a passage that appears word for word in {source_id}")
-            )
+        elif require or source_id in seed_texts:
+            # Curated data: every cited source must have stored text, and the quote must stand in it.
+            problem = quote_problem(quote, source_id, seed_texts)
+            if problem:
+                problems.append(Problem(file, row, "source_quote", quote, problem))
     return problems

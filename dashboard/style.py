@@ -19,21 +19,11 @@ COUNTRY_FILL = {"Iran": "#efe6d8", "Pakistan": "#e4eedb", "Afghanistan": "#e9ece
 SELECTED_COLOUR = "#ffd60a"
 ARROW_COLOUR = "#212529"
 
-# Fixed colours for the actors of this crisis so they stay put as filters change.
-KNOWN_ACTOR_COLOURS = {
-    "Military Forces of Iran": "#d62828",
-    "Government of Iran": "#9d0208",
-    "Military Forces of Pakistan": "#2a9d8f",
-    "Government of Pakistan": "#1b4332",
-    "National Security Committee of Pakistan": "#40916c",
-    "Jaish al-Adl": "#7b2cbf",
-    "Ansar al-Furqan": "#c77dff",
-}
-# Colour-blind-safe palette (Okabe–Ito) for everyone else, in order of frequency.
-PALETTE = ["#0072b2", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00", "#f0e442", "#000000"]
+# Actor colours live in data/actors.csv (dashboard.actors): one colour per canonical
+# actor, for good. OTHER_COLOUR is for what has no actor at all.
 OTHER_ACTORS = "Other actors"
 OTHER_COLOUR = "#6c757d"
-MAX_LEGEND_ACTORS = len(KNOWN_ACTOR_COLOURS) + len(PALETTE)
+MAX_LEGEND_ACTORS = 16  # the legend lists the most frequent; the rest keep their colours and are counted
 
 # Shape per event type: (name, matplotlib marker, SVG path in a 16x16 box).
 SHAPES = {
@@ -57,16 +47,17 @@ DEFAULT_SHAPE = "circle"
 
 
 def actor_colours(actors: Iterable[str]) -> dict[str, str]:
-    """Colour for each actor name; rare actors beyond the palette share grey."""
+    """Each canonical actor's own colour, most frequent actor first (the legend's order).
+
+    The colour comes from ``data/actors.csv`` (or, for an actor it does not
+    know, from a hash of the name): never from rank or from what else is loaded.
+    """
+    from dashboard.actors import default_table
+
+    table = default_table()
     counts = pd.Series(list(actors), dtype=object).value_counts()
-    colours: dict[str, str] = {}
-    palette = iter(PALETTE)
-    for actor in sorted(counts.index, key=lambda a: (-counts[a], a)):
-        if actor in KNOWN_ACTOR_COLOURS:
-            colours[actor] = KNOWN_ACTOR_COLOURS[actor]
-        else:
-            colours[actor] = next(palette, OTHER_COLOUR)
-    return colours
+    ordered = sorted((a for a in counts.index if a), key=lambda a: (-counts[a], a))
+    return {actor: table.colour(actor) for actor in ordered}
 
 
 def shape_for(event_type: str) -> str:

@@ -17,6 +17,7 @@ class Headline:
     fatalities_unknown: int  # events with no fatality figure
     cross_border: int
     median_distance_km: float | None
+    cross_border_possible: int = 0  # the area where it may lie straddles the border
 
     @property
     def fatalities_text(self) -> str:
@@ -36,4 +37,5 @@ def headline(events: pd.DataFrame) -> Headline:
         fatalities_unknown=int(events["fatalities"].isna().sum()),
         cross_border=int(events["cross_border"].sum()),
         median_distance_km=round(float(distances.median()), 1) if len(distances) else None,
+        cross_border_possible=int((events["crossed"] == "possibly").sum()) if "crossed" in events.columns else 0,
     )

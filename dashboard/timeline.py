@@ -1,4 +1,10 @@
-"""The timeline: events per day, coloured by actor, with an interval to brush."""
+"""The timeline: events per day, coloured by actor, with an interval to brush.
+
+A day-precise event is a bar on its day. An event known only to the week,
+month or year is drawn as a faint span over the whole period it may fall in
+(``date_spans``), low and translucent over the bars, never as a bar on the
+one day its date column holds.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,51 @@ from dashboard import style
 BRUSH = "date_brush"
 
 
+SPAN_HEIGHT = 0.6  # in events: a span sits low, under the day bars
+
+
+def date_spans(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """First day and the day after the last of the period each event may fall in.
+
+    day: that day; week: three days either side of the date (``event_date``
+    is the middle of the week); month: the calendar month of the date; year:
+    the calendar year.
+    """
+    day = events["event_date"].dt.normalize()
+    precision = events["date_precision"].astype(str)
+    start = day.copy()
+    end = day + pd.Timedelta(days=1)
+    week = precision == "week"
+    start[week], end[week] = day[week] - pd.Timedelta(days=3), day[week] + pd.Timedelta(days=4)
+    month = precision == "month"
+    start[month] = day[month].dt.to_period("M").dt.start_time
+    end[month] = (day[month].dt.to_period("M") + 1).dt.start_time
+    year = precision == "year"
+    start[year] = day[year].dt.to_period("Y").dt.start_time
+    end[year] = (day[year].dt.to_period("Y") + 1).dt.start_time
+    return start, end
+
+
+def span_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per event not known to the day: its period, actor, id and precision."""
+    vague = events[events["date_precision"].astype(str) != "day"]
+    start, end = date_spans(vague)
+    return pd.DataFrame(
+        {
+            "start": start,
+            "end": end,
+            "actor": vague["actor1"],
+            "event": vague["event_id"],
+            "precision": vague["date_precision"].astype(str),
+            "low": 0.0,
+            "high": SPAN_HEIGHT,
+        }
+    )
+
+
 def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Events per day and actor1 (the bars of the timeline)."""
+    """Day-precise events per day and actor1 (the bars of the timeline)."""
+    events = events[events["date_precision"].astype(str) == "day"] if len(events) else events
     if events.empty:
         return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "actor": [], "events": []})
     counts = events.groupby([events["event_date"].dt.normalize(), "actor1"]).size()
@@ -24,24 +73,46 @@ def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
 def timeline_chart(events: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
     """A bar per day and actor; dragging across it selects a date interval."""
     data = daily_counts(events)
-    actors = [a for a in colours if a in set(data["actor"])]
+    spans = span_rows(events)
+    present = set(data["actor"]) | set(spans["actor"])
+    actors = [a for a in colours if a in present]
+    colour = alt.Color(
+        "actor:N",
+        scale=alt.Scale(domain=actors, range=[colours[a] for a in actors] or [style.OTHER_COLOUR]),
+        legend=alt.Legend(title="Actor (actor1)", orient="right"),
+    )
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
-    return (
+    bars = (
         alt.Chart(data)
         .mark_bar(size=6)
         .encode(
             x=alt.X("day:T", title=None),
             y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color(
-                "actor:N",
-                scale=alt.Scale(domain=actors, range=[colours[a] for a in actors] or [style.OTHER_COLOUR]),
-                legend=alt.Legend(title="Actor (actor1)", orient="right"),
-            ),
+            color=colour,
             tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), "actor:N", "events:Q"],
         )
         .add_params(brush)
-        .properties(height=230, width="container")
     )
+    periods = (
+        alt.Chart(spans)
+        .mark_rect(opacity=0.35, stroke="#495057", strokeDash=[3, 2], strokeWidth=0.6)
+        .encode(
+            x="start:T",
+            x2="end:T",
+            y="low:Q",
+            y2="high:Q",
+            color=colour,
+            tooltip=[
+                "event:N",
+                "actor:N",
+                alt.Tooltip("precision:N", title="known to the"),
+                alt.Tooltip("start:T", format="%d %b %Y", title="from"),
+                alt.Tooltip("end:T", format="%d %b %Y", title="until before"),
+            ],
+        )
+    )
+    # Bars first: the legend takes its swatches from them (the spans are faint).
+    return alt.layer(bars, periods).properties(height=230, width="container")
 
 
 def brushed_dates(selection: dict | None) -> tuple[dt.date, dt.date] | None:

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from curated_counts import CURATED_EVENTS
 from map_payload import events_drawn, payloads
 from streamlit.testing.v1 import AppTest
 
@@ -36,19 +37,28 @@ def sentence(at: AppTest) -> str:
 def test_default_view_has_no_exception():
     at = run()
     assert not at.exception
-    assert sentence(at) == "18 events at any date."
-    assert len(listed(at)) == 18
+    assert sentence(at) == f"{CURATED_EVENTS} events at any date."
+    assert len(listed(at)) == CURATED_EVENTS
     assert [m.label for m in at.metric] == ["Events", "Fatalities", "Cross-border strikes", "Median distance to border"]
-    assert at.metric[0].value == "18"
+    assert at.metric[0].value == str(CURATED_EVENTS)
 
 
-def test_18_january_and_pakistan_leave_the_pakistani_strike():
+def test_18_january_and_pakistan_leave_that_days_pakistani_events(curated):
     at = run()
     at.sidebar.date_input(key="f_dates").set_value((dt.date(2024, 1, 18), dt.date(2024, 1, 18))).run()
     at.sidebar.multiselect(key="f_actors").set_value(["Pakistan"]).run()
     assert not at.exception
-    assert listed(at) == ["IRPK-2024-0118-STRIKE"]
-    assert sentence(at) == "1 event on 18 Jan 2024 involving Pakistan (any state actor)."
+    day = curated.events[curated.events["event_date"] == "2024-01-18"]
+    state = ("state force", "government")
+    pakistani = day[
+        ((day["actor1_side"] == "Pakistan") & day["actor1_kind"].isin(state))
+        | ((day["actor2_side"] == "Pakistan") & day["actor2_kind"].isin(state))
+    ]
+    assert listed(at) == list(pakistani["event_id"])
+    assert "IRPK-2024-0118-STRIKE" in listed(at)
+    count = len(listed(at))
+    words = f"{count} event{'s' if count != 1 else ''}"
+    assert sentence(at) == f"{words} on 18 Jan 2024 involving Pakistan (any state actor)."
     # The shareable URL carries the same filter.
     assert at.query_params["actor"] in ("Pakistan", ["Pakistan"])
     assert at.query_params["from"] in ("2024-01-18", ["2024-01-18"])
@@ -64,7 +74,9 @@ def test_crisis_preset_button():
 def test_url_restores_filters_and_selection():
     at = run({"from": "2024-01-16", "to": "2024-01-29", "type": "Diplomatic action", "event": "IRPK-2024-0129-VISIT"})
     assert not at.exception
-    assert sentence(at).startswith("10 events from 16 Jan 2024 to 29 Jan 2024 of type Diplomatic action")
+    assert sentence(at).startswith(
+        f"{len(listed(at))} events from 16 Jan 2024 to 29 Jan 2024 of type Diplomatic action"
+    )
     assert any("IRPK-2024-0129-VISIT" in t.value for t in at.text)
     assert any("Quoted passage" in m.value for m in at.markdown)
 
@@ -82,7 +94,7 @@ def test_bad_url_falls_back_with_notice(query, notice):
     at = run(query)
     assert not at.exception
     assert any(notice in plain(w.value) for w in at.sidebar.warning)
-    assert len(listed(at)) == 18
+    assert len(listed(at)) == CURATED_EVENTS
 
 
 def test_map_component_gets_the_filtered_markers():
@@ -91,7 +103,7 @@ def test_map_component_gets_the_filtered_markers():
     args = json.loads(at.get("component_instance")[0].proto.json_args)
     layer = args["feature_group"]
     assert [e["id"] for e in events_drawn(layer)] == listed(at)
-    assert len(listed(at)) == 3
+    assert 0 < len(listed(at)) < CURATED_EVENTS
     assert "Iran → Pakistan" in [a["label"] for doc in payloads(layer, "event_layer.js") for a in doc["arrows"]]
 
 
@@ -147,3 +159,33 @@ def test_uploader_is_given_the_one_upload_limit(monkeypatch):
     assert not at.exception
     uploader = at.get("file_uploader")[0]
     assert uploader.proto.max_upload_size_mb == 3
+
+
+def test_disputed_strike_shows_both_sides_claims_side_by_side():
+    at = run({"event": "IRPK-2024-0118-STRIKE"})
+    assert not at.exception
+    assert any("Claims, side by side" in m.value for m in at.markdown)
+    sides = {c.value for c in at.caption}
+    assert {"Iran says", "Pakistan says"} <= sides
+    texts = " ".join(t.value for t in at.text)
+    assert "the target is disputed" in texts  # actor2 is a claim, never shown as plain fact
+
+
+def test_list_shows_one_decimal_and_the_distance_range():
+    at = run()
+    table = at.dataframe[0].value
+    assert {"Km to border", "Km range (area)", "Crossed"} <= set(table.columns)
+    assert set(table["Crossed"]) <= {"yes", "no", "possibly"}
+    assert table["Km range (area)"].str.match(r"^\d+\.\d–\d+\.\d km$").all()
+
+
+def test_area_switch_is_on_by_default_and_reaches_the_map():
+    at = run({"event": "IRPK-2024-0116-STRIKE"})
+    assert at.sidebar.toggle(key="show_areas").value is True
+    assert any(doc["areas"] for doc in payloads(map_layer(at), "event_layer.js"))
+    at.sidebar.toggle(key="show_areas").set_value(False).run()
+    assert not any(doc["areas"] for doc in payloads(map_layer(at), "event_layer.js"))
+
+
+def map_layer(at: AppTest) -> str:
+    return json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]

@@ -37,8 +37,9 @@ def test_html_is_standalone_and_titled(curated):
 
 
 def test_caption_names_filter_and_data(curated):
-    text = caption(CRISIS, apply(curated.events, CRISIS), curated)
-    assert text.startswith("11 events from 16 Jan 2024 to 29 Jan 2024 involving Pakistan (any state actor).")
+    shown = apply(curated.events, CRISIS)
+    text = caption(CRISIS, shown, curated)
+    assert text.startswith(f"{len(shown)} events from 16 Jan 2024 to 29 Jan 2024 involving Pakistan (any state actor).")
     assert "Curated events" in text
 
 

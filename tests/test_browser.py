@@ -7,11 +7,14 @@ Debian's Chromium through Playwright. Each step leaves a screenshot under
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from browser_page import Page, running_app
 from conftest import output_dir
+from curated_counts import CRISIS_EVENTS, CURATED_EVENTS
 
 from dashboard.config import REPO_ROOT
 
@@ -39,7 +42,7 @@ def test_page_loads_without_errors_or_network(page):
 
 
 def test_one_marker_per_listed_event(page):
-    assert page.marker_count() == page.list_count() == 18
+    assert page.marker_count() == page.list_count() == CURATED_EVENTS
 
 
 def test_date_range_changes_marker_count(page, app_url):
@@ -47,10 +50,10 @@ def test_date_range_changes_marker_count(page, app_url):
     page.settle()
     page.shot("02-crisis-preset")
     crisis = page.marker_count()
-    assert crisis == page.list_count() == 12
+    assert crisis == page.list_count() == CRISIS_EVENTS
     page.page.get_by_role("button", name="All dates").click()
     page.settle()
-    assert page.marker_count() == 18
+    assert page.marker_count() == CURATED_EVENTS
 
 
 def test_marker_click_shows_detail(page):
@@ -84,7 +87,8 @@ def test_download_delivers_a_file(page):
         button.click()
     assert download.value.suggested_filename == "iran-pakistan-events_all-dates.csv"
     body = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert body.count("IRPK-") == 18
+    rows = list(csv.DictReader(io.StringIO(body, newline="")))
+    assert len(rows) == CURATED_EVENTS and all(row["event_id"].startswith("IRPK-") for row in rows)
     page.shot("05-downloaded")
 
 
@@ -131,6 +135,6 @@ def test_upload_merges_and_reports_rejections(page):
     page.settle()
     page.shot("06-upload-merged")
     assert page.page.get_by_text("17 rows read (acled): 4 loaded").count() == 1
-    assert page.list_count() == 18 + 4
-    assert page.marker_count() == 22
+    assert page.list_count() == CURATED_EVENTS + 4
+    assert page.marker_count() == CURATED_EVENTS + 4
     assert page.errors == []

@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 from browser_page import Page, running_app
 from conftest import output_dir
+from curated_counts import CURATED_EVENTS
 from hostile import PAYLOADS, hostile_events, hostile_geojson, stored
 
 pytestmark = pytest.mark.browser
@@ -61,7 +62,7 @@ def test_hostile_file_every_marker_drawn_nothing_runs(chromium, hostile_app, req
     tab = Page(chromium, hostile_app, request.node.name)
     try:
         tab.shot("01-hostile-loaded")
-        assert tab.list_count() == 18 + len(hostile_events(payloads=SHORT))
+        assert tab.list_count() == CURATED_EVENTS + len(hostile_events(payloads=SHORT))
         assert_clean(tab)
         # Open every popup and tooltip: still nothing runs.
         assert tab.map.evaluate(OPEN_ALL) == tab.list_count()
@@ -104,7 +105,7 @@ def test_uploaded_hostile_file_with_long_text(chromium, app_url_plain, tmp_path,
         tab.page.get_by_text("rows read").first.wait_for(timeout=60_000)
         tab.settle()
         tab.shot("01-uploaded")
-        assert tab.list_count() == 18 + 3 * len(PAYLOADS)
+        assert tab.list_count() == CURATED_EVENTS + 3 * len(PAYLOADS)
         assert_clean(tab)
     finally:
         tab.page.close()

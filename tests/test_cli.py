@@ -1,3 +1,4 @@
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,15 @@ def test_export_writes_the_filtered_file(tmp_path, capsys):
     assert code == 0
     import json
 
-    assert [f["id"] for f in json.loads(out.read_bytes())["features"]] == ["IRPK-2024-0118-STRIKE"]
+    written = [f["id"] for f in json.loads(out.read_bytes())["features"]]
+    from dashboard.briefing import make_export
+    from dashboard.curated import load_curated
+    from dashboard.filters import FilterSpec
+
+    day = dt.date(2024, 1, 18)
+    spec = FilterSpec(start=day, end=day, actors=("Pakistan",))
+    expected = [f["id"] for f in json.loads(make_export("geojson", load_curated(), spec))["features"]]
+    assert written == expected and "IRPK-2024-0118-STRIKE" in written
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from curated_counts import CURATED_EVENTS
 
 from dashboard.datasets import combine, import_into, load_configured
 
@@ -15,7 +16,7 @@ def imported(curated):
 def test_merge_adds_to_curated(curated, imported):
     merged = combine(curated, imported, "merge")
     assert len(merged.events) == len(curated.events) + imported.loaded
-    assert merged.label == f"Curated events (18) + acled_sample.csv ({imported.loaded})"
+    assert merged.label == f"Curated events ({CURATED_EVENTS}) + acled_sample.csv ({imported.loaded})"
     assert list(merged.events.columns) == list(curated.events.columns)
 
 
@@ -35,10 +36,10 @@ def test_setting_picks_the_data_file(monkeypatch, imported):
     monkeypatch.setenv("BORDERMAP_DATA_MODE", "merge")
     data, result = load_configured()
     assert result.loaded == imported.loaded
-    assert data.label.startswith("Curated events (18) + acled_sample.csv")
+    assert data.label.startswith(f"Curated events ({CURATED_EVENTS}) + acled_sample.csv")
 
 
 def test_curated_when_no_setting(monkeypatch):
     monkeypatch.delenv("BORDERMAP_DATA_FILE", raising=False)
     data, result = load_configured()
-    assert result is None and data.label == "Curated events (18)"
+    assert result is None and data.label == f"Curated events ({CURATED_EVENTS})"

@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from dashboard import style
+from dashboard.actors import default_table
 from dashboard.curated import load_curated, read_raw
 from dashboard.exporters import FORMATS, export_filename
 from dashboard.exporters.atomic import atomic_write
 from dashboard.exporters.csv_export import table_to_csv, to_csv
-from dashboard.exporters.fields import JOIN_COLUMNS
+from dashboard.exporters.fields import JOIN_COLUMNS, RECORD_COLUMNS
 from dashboard.exporters.geojson_export import to_geojson
 from dashboard.exporters.kml_export import kml_colour, placemark_name, to_kml
 from dashboard.exporters.pdf_export import CELL_MAX, PDF_TABLE_MAX, to_pdf
@@ -188,7 +189,7 @@ def test_csv_reads_back_equal(events):
     data = to_csv(events)
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
     back = pd.read_csv(io.BytesIO(data))
-    assert list(back.columns) == [*COLUMN_NAMES, *JOIN_COLUMNS]
+    assert list(back.columns) == [*COLUMN_NAMES, *JOIN_COLUMNS, *RECORD_COLUMNS]
     assert list(back["event_id"]) == list(events["event_id"])
     np.testing.assert_array_equal(back["latitude"], events["latitude"])
     np.testing.assert_array_equal(back["longitude"], events["longitude"])
@@ -261,9 +262,9 @@ def test_geojson_is_rfc7946(events):
 def test_geojson_keeps_every_property(events):
     properties = {f["id"]: f["properties"] for f in json.loads(to_geojson(events))["features"]}
     chabahar = properties["IRPK-2018-1206-CHABAHAR"]
-    assert list(chabahar) == [*COLUMN_NAMES, *JOIN_COLUMNS]
+    assert list(chabahar) == [*COLUMN_NAMES, *JOIN_COLUMNS, *RECORD_COLUMNS]
     assert chabahar["event_date"] == "2018-12-06"
-    assert (chabahar["fatalities"], chabahar["fatalities_low"], chabahar["fatalities_high"]) == (4, 2, 4)
+    assert (chabahar["fatalities"], chabahar["fatalities_low"], chabahar["fatalities_high"]) == (2, 2, 4)
     assert chabahar["source_quote"].startswith("In December 2018, a suicide attack")
     assert properties["IRPK-2024-0117-RECALL"]["fatalities"] is None
     assert properties["IRPK-2024-0118-STRIKE"]["cross_border"] is True
@@ -324,7 +325,7 @@ def test_kml_placemark_carries_the_record(events):
     root = ET.fromstring(to_kml(events))
     placemark = next(p for p in root.iter(f"{KML}Placemark") if "Chabahar" in p.find(f"{KML}name").text)
     data = {d.get("name"): d.find(f"{KML}value").text or "" for d in placemark.iter(f"{KML}Data")}
-    assert list(data) == [*COLUMN_NAMES, *JOIN_COLUMNS]
+    assert list(data) == [*COLUMN_NAMES, *JOIN_COLUMNS, *RECORD_COLUMNS]
     assert data["fatalities_low"] == "2" and data["cross_border"] == "false"
     assert placemark.find(f"{KML}Point/{KML}coordinates").text == "60.643,25.2919"
     assert placemark.find(f"{KML}TimeStamp/{KML}when").text == "2018-12-06"
@@ -382,7 +383,7 @@ def test_png_is_wide_and_shows_border_and_actors(crisis_png):
     assert image.shape[:2] == (1000, 1600)
     assert pixels_near(image, style.BORDER_COLOUR) > 500
     for actor in ("Military Forces of Iran", "Military Forces of Pakistan", "Government of Pakistan"):
-        assert pixels_near(image, style.KNOWN_ACTOR_COLOURS[actor]) > 40, actor
+        assert pixels_near(image, default_table().colour(actor)) > 40, actor
 
 
 def test_png_scale_2_doubles_the_pixels(dataset):
@@ -391,10 +392,10 @@ def test_png_scale_2_doubles_the_pixels(dataset):
     assert image.shape[:2] == (2000, 3200)
 
 
-def test_png_carries_title_in_its_metadata(crisis_png):
+def test_png_carries_title_in_its_metadata(crisis_png, dataset):
     info = Image.open(io.BytesIO(crisis_png)).info
     assert info["Title"] == "Crisis"
-    assert info["Description"].startswith("12 events from 16 Jan 2024")
+    assert info["Description"].startswith(f"{len(apply(dataset.events, CRISIS))} events from 16 Jan 2024")
 
 
 def test_png_survives_hostile_and_mathtext_labels(dataset, hostile):
@@ -424,7 +425,7 @@ def test_pdf_lists_every_event_and_quote(hostile_pdf, hostile, tmp_path):
         assert text.count(squash(event["event_id"])) >= 2, event["event_id"]
         assert squash(event["source_quote"]) in text, event["event_id"]
     assert squash("Sources and quoted passages") in text
-    assert squash("4 (2–4)") in text  # fatality range where sources disagree
+    assert squash("2 (2–4)") in text  # fatality range where sources disagree
     assert squash("Panic grips Koh-i-Sabz — Dawn, 2024-01-18. https://www.dawn.com/news/1806685") in text
 
 
@@ -454,7 +455,7 @@ def test_zero_events_still_make_a_valid_file(dataset, no_events, fmt, tmp_path):
     caption = describe(FilterSpec(text="nothing"), 0)
     if fmt == "csv":
         back = pd.read_csv(io.BytesIO(to_csv(no_events)))
-        assert back.empty and list(back.columns) == [*COLUMN_NAMES, *JOIN_COLUMNS]
+        assert back.empty and list(back.columns) == [*COLUMN_NAMES, *JOIN_COLUMNS, *RECORD_COLUMNS]
     elif fmt == "geojson":
         assert json.loads(to_geojson(no_events)) == {"type": "FeatureCollection", "features": []}
     elif fmt == "kml":
@@ -549,3 +550,21 @@ def test_pdf_table_stops_at_its_cap_and_says_where_the_rest_is(dataset, events, 
 def test_png_survives_a_very_long_caption_and_draws_dollars_literally(events, dataset):
     png = to_png(events, dataset.geometry, "Cost $5 and $6", "$x$ " + "word " * 20_000)
     assert decode(png).shape[:2] == (1000, 1600)
+
+
+def test_png_draws_the_areas_of_imprecise_places_and_says_so(dataset):
+    vague = dataset.events[dataset.events["geo_precision"] >= 2]
+    assert len(vague) > 0
+    with_areas = decode(to_png(vague, dataset.geometry, "Areas", "On.", generated_at=GENERATED))
+    without = decode(to_png(vague, dataset.geometry, "Areas", "On.", generated_at=GENERATED, show_areas=False))
+    assert (with_areas != without).any(axis=2).sum() > 2000  # the faint areas and their legend entry
+
+
+def test_csv_carries_distance_ranges_crossing_claims_and_original_actor_names(dataset):
+    back = pd.read_csv(io.BytesIO(to_csv(dataset.events)), keep_default_na=False, encoding="utf-8-sig")
+    for column in ("distance_min_km", "distance_max_km", "crossed", "claims", "actor1_original"):
+        assert column in back.columns, column
+    assert set(back["crossed"]) <= {"yes", "no", "possibly"}
+    assert (back["distance_min_km"] <= back["distance_to_border_km"]).all()
+    assert (back["distance_to_border_km"] <= back["distance_max_km"]).all()
+    assert back["claims"].str.len().max() > 0

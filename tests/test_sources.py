@@ -13,16 +13,18 @@ def test_registry_lists_both_seeds(registry):
         "seeds/000_b82e77a36fe45dc5.txt",
         "seeds/004_122f05423805a185.txt",
     ]
-    assert set(seed_texts) == set(seeds["source_id"])
+    reports = sources[sources["kind"] == "public report"]
+    assert set(seed_texts) == set(seeds["source_id"]) | set(reports["source_id"])  # every quotable source
     assert sources.loc["seed-diplomat-2024", "publisher"] == "The Diplomat"
 
 
 def test_registry_problems_are_named(tmp_path):
     path = tmp_path / "sources.csv"
     path.write_text(
-        "source_id,kind,file_or_url,title,publisher,author,publication_date,note\n"
-        "a,seed document,seeds/missing.txt,T,P,,2024,\n"
-        "a,rumour,x,T,P,,2024,\n",
+        "source_id,kind,file_or_url,title,publisher,author,publication_date,note,excerpt_file\n"
+        "a,seed document,seeds/missing.txt,T,P,,2024,,\n"
+        "a,rumour,x,T,P,,2024,,\n"
+        "b,public report,https://example.org/x,T,P,,2024,,data/excerpts/missing.txt\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError) as err:
@@ -31,6 +33,7 @@ def test_registry_problems_are_named(tmp_path):
     assert "row 2, column file_or_url, value 'seeds/missing.txt'" in text
     assert "row 3, column kind, value 'rumour'" in text
     assert "row 3, column source_id, value 'a': a unique id" in text
+    assert "row 4, column excerpt_file, value 'data/excerpts/missing.txt'" in text
 
 
 def cite(source_id, quote, detail=""):

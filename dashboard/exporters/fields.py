@@ -16,9 +16,22 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dashboard.borders import JOIN_COLUMNS
 from dashboard.schema import COLUMN_NAMES
 
-JOIN_COLUMNS = ("country_geo", "admin1_geo", "distance_to_border_km", "cross_border", "location_mismatch")
+# What loading adds to each record: the actors as written and their side and kind
+# (dashboard.actors), and the attributed claims (dashboard.claims). Exported when present.
+RECORD_COLUMNS = (
+    "actor1_original",
+    "actor1_side",
+    "actor1_kind",
+    "actor2_original",
+    "actor2_side",
+    "actor2_kind",
+    "claims",
+    "disputed",
+    "target_claimed_by",
+)
 DRAWING_COLUMNS = ("origin_lat", "origin_lon", "geometry")
 EXPORT_COLUMNS = COLUMN_NAMES + JOIN_COLUMNS
 
@@ -37,9 +50,10 @@ def check_columns(events: pd.DataFrame, needed: Iterable[str], export: str) -> N
 
 
 def export_columns(events: pd.DataFrame) -> list[str]:
-    """Schema columns, join columns, then extra columns in the order given."""
-    extra = [c for c in events.columns if c not in EXPORT_COLUMNS and c not in DRAWING_COLUMNS]
-    return [*EXPORT_COLUMNS, *extra]
+    """Schema columns, join columns, the record's added columns, then extra columns in the order given."""
+    added = [c for c in RECORD_COLUMNS if c in events.columns]
+    extra = [c for c in events.columns if c not in (*EXPORT_COLUMNS, *RECORD_COLUMNS, *DRAWING_COLUMNS)]
+    return [*EXPORT_COLUMNS, *added, *extra]
 
 
 def plain_value(value: object) -> PlainValue:

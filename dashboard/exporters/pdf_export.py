@@ -46,9 +46,10 @@ from reportlab.platypus import (
 
 from dashboard import safe_text
 from dashboard.borders import BorderGeometry
+from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
 from dashboard.exporters.png_export import FIGURE_IN, generated_text, to_png
-from dashboard.record import fatalities_text
+from dashboard.record import fatalities_text, range_text
 
 # Image streams stay binary (Flate only): ASCII85 made them a quarter larger, and
 # without reportlab's C accelerator encoding a print-size map took 1.4 s.
@@ -67,9 +68,9 @@ TABLE_COLUMNS = (  # heading, width in points (the page is 818 wide inside its m
     ("Date", 62),
     ("Type", 120),
     ("Actors", 190),
-    ("Location", 190),
+    ("Location", 174),
     ("Fatalities", 62),
-    ("Km to border", 50),
+    ("Km to border (range)", 66),
 )
 CELL_MAX = 300
 QUOTE_MAX = 2000
@@ -87,6 +88,7 @@ def to_pdf(
     title: str,
     caption: str,
     generated_at: dt.datetime | None = None,
+    show_areas: bool = True,
 ) -> bytes:
     """Map, table and quoted sources of ``events`` as PDF bytes.
 
@@ -94,7 +96,7 @@ def to_pdf(
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
     stamp = generated_text(generated_at)
-    png = to_png(events, geometry, title, caption, scale=2, generated_at=generated_at)
+    png = to_png(events, geometry, title, caption, scale=2, generated_at=generated_at, show_areas=show_areas)
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
     styles = _styles()
     story = [
@@ -132,6 +134,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "caption": ParagraphStyle("caption", base, fontSize=10, leading=13),
         "body": base,
         "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
+        "claim": ParagraphStyle("claim", base, fontSize=8, leading=10, spaceAfter=4),
         "cell_small": ParagraphStyle("cell_small", base, fontSize=7, leading=9, textColor=colors.HexColor("#495057")),
         "cell_head": ParagraphStyle("cell_head", base, fontName="DejaVuSans-Bold", fontSize=8, leading=10),
         "number": ParagraphStyle("number", base, fontSize=8, leading=10, alignment=TA_RIGHT),
@@ -216,8 +219,19 @@ def _event_row(event: pd.Series, styles: dict) -> list:
         Paragraph(actors, styles["cell"]),
         [Paragraph(text(event["location"]), styles["cell"]), Paragraph(text(place), styles["cell_small"])],
         Paragraph(fatalities_text(event, short=True), styles["number"]),
-        Paragraph(f"{event['distance_to_border_km']:.1f}", styles["number"]),
+        Paragraph(_distance_cell(event), styles["number"]),
     ]
+
+
+def _distance_cell(event: pd.Series) -> str:
+    """The point's distance, and under it the range over the area the place may lie in, and a crossing."""
+    cell = f"{event['distance_to_border_km']:.1f}"
+    span = range_text(event)
+    if span:
+        cell += f"<br/><font size=7>{text(span)}</font>"
+    if str(event.get("crossed", "")) in ("yes", "possibly"):
+        cell += f"<br/><font size=7>crossed: {text(event['crossed'])}</font>"
+    return cell
 
 
 def _quoted_sources(events: pd.DataFrame, sources: pd.DataFrame, styles: dict) -> list:
@@ -234,6 +248,9 @@ def _quoted_sources(events: pd.DataFrame, sources: pd.DataFrame, styles: dict) -
             entry.append(Paragraph("Note: " + text(event["notes"], QUOTE_MAX), styles["source"]))
         if event["source_quote"]:
             entry.append(Paragraph(text(event["source_quote"], QUOTE_MAX), styles["quote"]))
+        grouped = claims_by_side(event.get("claims", ""))
+        if grouped:
+            entry.append(_claims_table(grouped, styles))
         entry.append(Paragraph("Source: " + _source_text(event["source_id"], sources), styles["source"]))
         if event["detail_source_id"]:
             detail = _source_text(event["detail_source_id"], sources)
@@ -243,6 +260,32 @@ def _quoted_sources(events: pd.DataFrame, sources: pd.DataFrame, styles: dict) -
         rest = f"Sources of the other {len(events) - PDF_TABLE_MAX} events: see the CSV or GeoJSON export."
         story.append(Paragraph(rest, styles["body"]))
     return story
+
+
+def _claims_table(grouped: dict[str, list[str]], styles: dict) -> LongTable:
+    """Each side's claims in its own column, so neither reads as the fact."""
+    width = (PAGE[0] - 2 * MARGIN - 12) / len(grouped)
+    header = [Paragraph(text(SIDE_WORDS.get(side, side)), styles["cell_head"]) for side in grouped]
+    cells = [
+        [
+            Paragraph(text(line.removeprefix(SIDE_WORDS.get(side, side)).strip(), QUOTE_MAX // 4), styles["claim"])
+            for line in lines
+        ]
+        for side, lines in grouped.items()
+    ]
+    table = LongTable([header, cells], colWidths=[width] * len(grouped), hAlign="RIGHT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
 
 
 def _source_text(source_id: str, sources: pd.DataFrame) -> str:

@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-from dashboard import safe_text, style
+from dashboard import safe_text, style, uncertainty
 from dashboard.borders import ARROW_TAIL_KM, BorderGeometry
 from dashboard.exporters import map_frame, static_map
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
@@ -43,6 +43,7 @@ NO_EVENTS = "No events match the filters"
 TITLE_MAX_LINES = 2
 CAPTION_MAX_LINES = 3  # a long search text is cut, never allowed to push the map off the page
 LABEL_MAX = 120  # characters of one legend entry before it is cut
+AREAS_MAX = 2000  # place areas are drawn up to this many events, as on the page
 RC = {"font.family": "DejaVu Sans", "font.size": 10, "axes.linewidth": 0.8, "savefig.facecolor": "white"}
 
 
@@ -54,18 +55,21 @@ def to_png(
     scale: int = 1,
     generated_at: dt.datetime | None = None,
     basemap_note: str = "none",
+    show_areas: bool = True,
 ) -> bytes:
     """The filtered events on the border region, as PNG bytes.
 
     ``scale`` multiplies the resolution (2 for print), not the layout.
     ``generated_at`` defaults to now; a naive time is taken as UTC.
+    ``show_areas`` draws where each imprecise event may lie (up to
+    ``AREAS_MAX`` events; a denser map would be one grey wash).
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
     if scale not in (1, 2, 3, 4):
         raise ValueError(f"PNG export: scale {scale!r} is not one of 1, 2, 3, 4")
     stamp = generated_text(generated_at)
     with rc_context(RC):
-        figure = _compose(events, geometry, title, caption, stamp, basemap_note)
+        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas)
         buffer = io.BytesIO()
         metadata = {"Title": safe_text.for_picture(title, 1000), "Description": safe_text.for_picture(caption, 2000)}
         figure.savefig(
@@ -91,7 +95,13 @@ def generated_text(generated_at: dt.datetime | None) -> str:
 
 
 def _compose(
-    events: pd.DataFrame, geometry: BorderGeometry, title: str, caption: str, stamp: str, basemap_note: str
+    events: pd.DataFrame,
+    geometry: BorderGeometry,
+    title: str,
+    caption: str,
+    stamp: str,
+    basemap_note: str,
+    show_areas: bool = True,
 ) -> Figure:
     figure = Figure(figsize=FIGURE_IN)
     FigureCanvasAgg(figure)
@@ -99,8 +109,9 @@ def _compose(
     map_top = _header(figure, title, caption, page)
     map_box = (MARGIN_PT, FOOTER_PT, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - FOOTER_PT)
     colours = style.actor_colours(events["actor1"])
-    _draw_maps(figure, events, geometry, colours, map_box, page)
-    _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page)
+    areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= AREAS_MAX else {}
+    _draw_maps(figure, events, geometry, colours, map_box, page, areas)
+    _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page, areas=bool(areas))
     _footer(figure, stamp, basemap_note, len(events), page)
     for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
         text.set_parse_math(False)
@@ -124,15 +135,21 @@ def _header(figure: Figure, title: str, caption: str, page: tuple[float, float])
 
 
 def _draw_maps(
-    figure: Figure, events: pd.DataFrame, geometry: BorderGeometry, colours: dict, box: tuple, page: tuple
+    figure: Figure,
+    events: pd.DataFrame,
+    geometry: BorderGeometry,
+    colours: dict,
+    box: tuple,
+    page: tuple,
+    areas: dict | None = None,
 ) -> None:
     """The main map, and a detail inset of the border strip when far events make it small."""
     frame = map_frame.plan_frame(events, box[2], box[3])
     ax = figure.add_axes(_fraction(box, page))
     if map_frame.detail_needed(frame):
-        _draw_with_inset(figure, ax, events, geometry, colours, frame, box, page)
+        _draw_with_inset(figure, ax, events, geometry, colours, frame, box, page, areas)
     else:
-        static_map.draw_map(ax, events, geometry, frame, colours)
+        static_map.draw_map(ax, events, geometry, frame, colours, place_areas=areas)
     if events.empty:
         ax.text(
             0.5,
@@ -149,7 +166,15 @@ def _draw_maps(
 
 
 def _draw_with_inset(
-    figure: Figure, ax, events: pd.DataFrame, geometry: BorderGeometry, colours: dict, frame, box: tuple, page: tuple
+    figure: Figure,
+    ax,
+    events: pd.DataFrame,
+    geometry: BorderGeometry,
+    colours: dict,
+    frame,
+    box: tuple,
+    page: tuple,
+    areas: dict | None = None,
 ) -> None:
     """The overview with the border strip outlined, and the strip larger in an inset that covers no event."""
     inset_pt = (round(box[2] * INSET_SHARE[0]), round(box[3] * INSET_SHARE[1]))
@@ -157,13 +182,13 @@ def _draw_with_inset(
     ex, ey = map_frame.event_xy(events)
     tx, ty = map_frame.project([t.lon for t in static_map.TOWNS], [t.lat for t in static_map.TOWNS])
     inset = map_frame.place_inset(frame, inset_pt, (np.concatenate([ex, tx]), np.concatenate([ey, ty])), detail.box)
-    static_map.draw_map(ax, events, geometry, frame, colours, detail_box=detail.box, avoid=(inset,))
+    static_map.draw_map(ax, events, geometry, frame, colours, detail_box=detail.box, avoid=(inset,), place_areas=areas)
     left = box[0] + (inset[0] - frame.xmin) / frame.metres_per_point
     bottom = box[1] + (inset[1] - frame.ymin) / frame.metres_per_point
     inset_ax = figure.add_axes(_fraction((left, bottom, *inset_pt), page), zorder=3)
     pt = detail.metres_per_point
     title_box = (detail.xmin, detail.ymax - 26 * pt, detail.xmin + 160 * pt, detail.ymax)
-    static_map.draw_map(inset_ax, events, geometry, detail, colours, north=False, avoid=(title_box,))
+    static_map.draw_map(inset_ax, events, geometry, detail, colours, north=False, avoid=(title_box,), place_areas=areas)
     for spine in inset_ax.spines.values():
         spine.set_edgecolor(static_map.INK)
         spine.set_linewidth(1.4)
@@ -185,10 +210,12 @@ def _fraction(box: tuple, page: tuple) -> tuple[float, float, float, float]:
     return (box[0] / page[0], box[1] / page[1], box[2] / page[0], box[3] / page[1])
 
 
-def _legend(figure: Figure, events: pd.DataFrame, colours: dict, x_pt: float, top_pt: float, page: tuple) -> None:
+def _legend(
+    figure: Figure, events: pd.DataFrame, colours: dict, x_pt: float, top_pt: float, page: tuple, areas: bool = False
+) -> None:
     """Three stacked legends in the right-hand column: actors, event types, the map's lines and areas."""
     sections = [("Actor (colour)", _actor_handles(colours)), ("Event type (shape)", _type_handles(events))]
-    sections.append(("On the map", _map_handles(events)))
+    sections.append(("On the map", _map_handles(events, areas)))
     renderer = figure.canvas.get_renderer()
     for fontsize in (10.5, 9.0, 7.5):
         placed, y = [], top_pt
@@ -231,9 +258,10 @@ def _wrap(label: str) -> str:
 
 def _actor_handles(colours: dict[str, str]) -> list:
     shown = list(colours.items())[: style.MAX_LEGEND_ACTORS]
-    handles = [_marker("o", colour, _wrap(actor)) for actor, colour in shown if colour != style.OTHER_COLOUR]
-    if style.OTHER_COLOUR in colours.values():
-        handles.append(_marker("o", style.OTHER_COLOUR, _wrap(style.OTHER_ACTORS)))
+    handles = [_marker("o", colour, _wrap(actor)) for actor, colour in shown]
+    if len(colours) > len(shown):
+        more = len(colours) - len(shown)
+        handles.append(Line2D([], [], linestyle="none", label=_wrap(f"… and {more} more actors (own colours)")))
     return handles
 
 
@@ -242,8 +270,8 @@ def _type_handles(events: pd.DataFrame) -> list:
     return [_marker(style.SHAPES[style.shape_for(kind)][0], "#495057", _wrap(kind)) for kind in kinds]
 
 
-def _map_handles(events: pd.DataFrame) -> list:
-    """The border and provinces always; arrows and fanned markers only when drawn."""
+def _map_handles(events: pd.DataFrame, areas: bool = False) -> list:
+    """The border and provinces always; arrows, place areas and fanned markers only when drawn."""
     handles = [Line2D([], [], color=style.BORDER_COLOUR, linewidth=3.6, label="Iran–Pakistan border")]
     handles += [
         Patch(
@@ -254,6 +282,9 @@ def _map_handles(events: pd.DataFrame) -> list:
     if (events["cross_border"].astype(bool) & events["origin_lat"].notna()).any():
         label = _wrap(f"Cross-border strike or attack, from the origin side ({ARROW_TAIL_KM:g} km beyond the border)")
         handles.append(Line2D([], [], color=style.ARROW_COLOUR, linewidth=2.2, linestyle=(0, (5, 3)), label=label))
+    if areas:
+        label = _wrap("Where an imprecise place may lie (circle or province), in the actor's colour")
+        handles.append(Patch(facecolor="#49505714", edgecolor="#495057", linestyle="--", label=label))
     handles.append(_dot(4.5, "#343a40", "Town (GeoNames)"))
     if (np.hypot(*static_map.fan_offsets(events)) > 0).any():
         handles.append(

@@ -71,12 +71,17 @@ def draw_map(
     detail_box: Box | None = None,
     north: bool = True,
     avoid: tuple[Box, ...] = (),
+    place_areas: dict | None = None,
 ) -> None:
     """The whole map in ``frame``. With ``detail_box`` (shown larger in an inset)
     that area is outlined and its towns are left to the inset; the scale bar and
-    the area names keep clear of ``avoid`` (where the inset sits)."""
+    the area names keep clear of ``avoid`` (where the inset sits). ``place_areas``
+    (event id -> WGS84 shape, ``uncertainty.area_shapes``) are drawn faintly
+    in the colour of their event's actor."""
     ax.set_facecolor(style.WATER)
     draw_areas(ax, geometry)
+    if place_areas:
+        draw_place_areas(ax, events, place_areas, colours)
     pt = frame.metres_per_point
     border = shapely.transform(geometry.border, lambda xy: np.column_stack(project(xy[:, 0], xy[:, 1])))
     drawn = [border.buffer(5 * pt), *(shapely.box(*b) for b in avoid)]
@@ -97,6 +102,21 @@ def draw_map(
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_edgecolor("#868e96")
+
+
+PLACE_AREA_ALPHA = 0.08
+
+
+def draw_place_areas(ax: Axes, events: pd.DataFrame, shapes: dict, colours: dict[str, str]) -> None:
+    """Where each imprecise event may lie: a faint fill and a dashed edge, under the markers."""
+    actor_of = dict(zip(events["event_id"].astype(str), events["actor1"], strict=True))
+    ids = [i for i in shapes if i in actor_of]
+    if not ids:
+        return
+    areas = gpd.GeoSeries([shapes[i] for i in ids], crs=WGS84).to_crs(METRIC_CRS)
+    edge = [colours.get(actor_of[i], style.OTHER_COLOUR) for i in ids]
+    areas.plot(ax=ax, facecolor=edge, alpha=PLACE_AREA_ALPHA, edgecolor="none", zorder=2)
+    areas.plot(ax=ax, facecolor="none", edgecolor=edge, linewidth=0.9, linestyle=(0, (3, 3)), alpha=0.8, zorder=2)
 
 
 def draw_areas(ax: Axes, geometry: BorderGeometry) -> None:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.borders import BorderGeometry, join_events
+from dashboard.claims import annotate, empty_claims
 from dashboard.gazetteer import Gazetteer
 from dashboard.importers.checks import check_ids, check_outside, check_outside_unjoined, check_swapped
 from dashboard.importers.detect import detect_format
@@ -154,7 +155,8 @@ def _validate_and_join(
     check_outside(joined, positions, frame, report, geometry)
     check_outside_unjoined(frame, schema_bad & ~swapped, report, geometry)
     keep = ~report.flagged()[positions]
-    return joined[keep].reset_index(drop=True), positions[keep]
+    # Imported rows carry no curated claims: the same columns as the curated events, empty.
+    return annotate(joined[keep].reset_index(drop=True), empty_claims()), positions[keep]
 
 
 def _result(events: gpd.GeoDataFrame, report: Report, label: str, placed: int) -> ImportResult:

@@ -42,6 +42,18 @@
     return table;
   }
 
+  // The area an imprecise event may lie in: faint, under everything, never clickable.
+  var areaColour = {};
+  data.events.forEach(function (event) {
+    if (event.area && !(event.area in areaColour)) { areaColour[event.area] = event.colour; }
+  });
+  Object.keys(data.areas || {}).forEach(function (key) {
+    L.polygon(data.areas[key], {
+      color: areaColour[key] || "#495057", weight: 1.2, dashArray: "4 4", opacity: 0.7,
+      fillOpacity: 0.07, interactive: false, className: "place-area",
+    }).addTo(layer);
+  });
+
   data.arrows.forEach(function (arrow) {
     L.polyline([arrow.from, arrow.to], { color: data.arrow_colour, weight: 3, dashArray: "8 6" })
       .bindTooltip(escapeHtml(arrow.label))
