@@ -86,6 +86,7 @@ def synthetic_events(n: int, seed: int = SEED) -> pd.DataFrame:
     fatalities = rng.poisson(0.8, n)
     cross = rng.random(n) < 0.01
     ids = np.char.add("SYN-", np.arange(n).astype(str))
+    precision = pd.array(rng.integers(1, 4, n), dtype="Int64")
     events = pd.DataFrame(
         {
             "event_id": ids.astype(object),
@@ -100,7 +101,8 @@ def synthetic_events(n: int, seed: int = SEED) -> pd.DataFrame:
             "location": "Synthetic place",
             "latitude": lat,
             "longitude": lon,
-            "geo_precision": pd.array(rng.integers(1, 4, n), dtype="Int64"),
+            "geo_precision": precision,
+            "place_radius_km": np.where(precision.to_numpy() == 2, rng.uniform(5, 60, n).round(), np.nan),
             "fatalities": pd.array(fatalities, dtype="Int64"),
             "fatalities_low": pd.array(fatalities, dtype="Int64"),
             "fatalities_high": pd.array(fatalities, dtype="Int64"),

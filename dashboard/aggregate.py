@@ -168,7 +168,8 @@ def layer_for_view(
     in ``bounds``, else grid cells. Both draw the events a little beyond the
     view (``VIEW_PAD``) so a small pan does not show an empty edge; with
     ``bounds=None`` the whole frame is in view. ``events`` is not changed."""
-    if bounds is None:
+    if bounds is None or len(events) <= AGGREGATE_ABOVE:
+        # Few enough to draw them all: a pan never finds a missing marker.
         in_view = drawn = events
     else:
         in_view = events[in_bounds(events, bounds)]

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregate, config, filters, mapview, offline, style
+from dashboard import aggregate, config, filters, framing, mapview, offline, style
 from dashboard.briefing import make_export
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
@@ -28,12 +28,15 @@ from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
-from dashboard.record import range_text, record_rows
+from dashboard.record import fatalities_range_text, range_text, record_rows
 from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
 
 TABLE_KEY = "event_table"
+UPLOAD_PARAM = "upload"
+LIST_TEXT_MAX = 5000  # above this many rows the list skips the per-row text columns
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 600  # the map's size on a laptop screen, for framing
 TIMELINE_KEY = "timeline"
 LIST_COLUMNS = {
     "event_date": "Date",
@@ -41,7 +44,7 @@ LIST_COLUMNS = {
     "actor1": "Actor 1",
     "actor2": "Actor 2",
     "location": "Location",
-    "fatalities": "Fatalities",
+    "fatalities_shown": "Fatalities",
     "distance_to_border_km": "Km to border",
     "distance_range": "Km range (area)",
     "crossed": "Crossed",
@@ -102,7 +105,7 @@ def main() -> None:
     colours = style.actor_colours(data.events["actor1"])
     left, right = st.columns([5, 2], gap="medium")
     with left:
-        clicked = show_map(data, shown, colours, selected)
+        clicked = show_map(data, shown, colours, selected, spec)
     with right:
         show_detail(data, shown, selected)
     if selected in set(shown["event_id"]):
@@ -110,7 +113,7 @@ def main() -> None:
     show_exports(data, spec)
     st.subheader("Events")
     table_choice = show_table(shown, selected)
-    show_timeline(shown, colours)
+    show_timeline(data, spec, colours)
     resolve_selection(clicked, table_choice, selected)
 
 
@@ -144,6 +147,12 @@ def restore_from_url(data: Dataset) -> None:
     if selected and selected not in set(data.events["event_id"]):
         notices.append(f"Ignored event={selected!r}: no such event.")
         selected = None
+    uploaded = query.get(UPLOAD_PARAM, [None])[-1]
+    if uploaded:
+        notices.append(
+            f"This link was made with an uploaded file ({uploaded}); a link cannot carry uploaded data, "
+            "so its events are not shown. Upload the file again under 'Your own events' to see them."
+        )
     st.session_state["selected_id"] = selected
     st.session_state["url_notices"] = notices
     st.session_state["initialised"] = True
@@ -163,6 +172,10 @@ def write_url(spec: filters.FilterSpec, selected: str | None) -> None:
     query = filters.to_query(spec)
     if selected:
         query["event"] = selected
+    upload = st.session_state.get("upload")
+    if upload is not None and not st.session_state.get("upload_error"):
+        # Only the file's name travels (as a slug): whoever opens the link is told to upload it.
+        query[UPLOAD_PARAM] = report_filename(upload.name, "upload").removesuffix("_upload.csv")
     if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}:
         st.query_params.from_dict(query)
 
@@ -244,6 +257,11 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             format_func=mapview.BASEMAP_LABELS.get,
             help="Tiles need a network; borders and events always draw.",
         )
+        if st.session_state.get("basemap", "none") != "none" and config.get_bool("offline"):
+            st.warning(
+                "This deployment is set to work offline (BORDERMAP_OFFLINE): tiles need a network and may not "
+                "load. The map says so if they fail; borders and events are drawn either way."
+            )
         st.toggle(
             "Show where imprecise places may lie",
             key="show_areas",
@@ -291,8 +309,12 @@ def show_headline(shown: pd.DataFrame) -> None:
         figures.cross_border,
         help=f"Crossed for certain; {figures.cross_border_possible} more possibly (place too imprecise to say).",
     )
-    median = "–" if figures.median_distance_km is None else f"{figures.median_distance_km:,.0f} km"
-    cols[3].metric("Median distance to border", median)
+    median = "–" if figures.median_distance_km is None else f"{figures.median_distance_km:,.1f} km"
+    cols[3].metric(
+        "Median distance to border (violent events)",
+        median,
+        help=f"Over the {figures.violent_events} violent events in view; diplomatic steps in capitals are left out.",
+    )
 
 
 def current_selection(shown: pd.DataFrame) -> str | None:
@@ -300,9 +322,14 @@ def current_selection(shown: pd.DataFrame) -> str | None:
     return selected if selected in set(shown["event_id"]) else None
 
 
-def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None) -> str | None:
-    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], colours))
-    center, zoom = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
+def show_map(
+    data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None, spec: filters.FilterSpec
+) -> str | None:
+    # The page's legend is drawn beside the map (show_legend), so it never covers a marker.
+    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None))
+    region = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
+    whole = st.session_state.get("whole_region") == repr(spec)
+    center, zoom = region if whole else framing.frame(shown, MAP_WIDTH_PX, MAP_HEIGHT_PX, region)
     if selected:
         event = shown.loc[shown["event_id"] == selected].iloc[0]
         center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
@@ -323,17 +350,39 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
         feature_group_to_add=layer,
         center=center,
         zoom=zoom,
-        height=600,
+        height=MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=returned,
     )
     st.session_state["map_view"] = out
+    show_map_footer(shown, colours, spec)
     # A grid cell's tooltip names no event: only ids in the list select.
     return mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"), set(shown["event_id"]))
 
 
+def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
+    """Under the map: the legend of what is in view, the far places, and a way back to the whole region."""
+    st.html(mapview.page_legend_html(shown, colours))
+    far = framing.far_places(shown)
+    left, right = st.columns([4, 1])
+    if far:
+        places = "; ".join(f"{name} ({count})" for name, count in far)
+        left.caption(
+            f"Far from the border, not framed: {markdown_literal(places)}. Select one in the list to go there."
+        )
+    if right.button("Whole region", key="whole_region_button", help="Show the whole border region"):
+        st.session_state["whole_region"] = repr(spec)
+        st.rerun()
+
+
 def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
-    listed = shown.assign(distance_range=[range_text(e) for _, e in shown.iterrows()] if len(shown) < 5000 else "")
+    rows = list(shown.iterrows()) if len(shown) <= LIST_TEXT_MAX else []
+    listed = shown.assign(
+        distance_range=[range_text(e) for _, e in rows] if rows else "",
+        fatalities_shown=[fatalities_range_text(e) for _, e in rows]
+        if rows
+        else shown["fatalities"].astype("string").fillna("unknown"),
+    )
     table = listed[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
     table["Date"] = table["Date"].dt.date
     table["Crossed"] = table["Crossed"].astype(str)
@@ -378,7 +427,7 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
         return
     event = shown.loc[shown["event_id"] == selected].iloc[0]
-    rows = [(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"]
+    rows = detail_order([(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"])
     with st.container(border=True, height=560):
         for label, value in rows:
             if label == "Quoted passage":
@@ -388,6 +437,15 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
                 st.text(f"{label}: {value}")
         if event.get("claims", ""):
             st.caption("The sides' claims are shown side by side under the map.")
+
+
+# What an analyst reads first: what, when, where (with its precision), who says so; then the rest.
+DETAIL_FIRST = ("Type", "Date", "Location", "Place precision", "Quoted passage", "Source", "Actors", "Fatalities")
+
+
+def detail_order(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    rank = {label: i for i, label in enumerate(DETAIL_FIRST)}
+    return sorted(rows, key=lambda row: rank.get(row[0], len(DETAIL_FIRST)))
 
 
 def show_claims(event: pd.Series) -> None:
@@ -417,9 +475,9 @@ EXPORT_LABELS = {
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
 def cached_export(
-    fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, areas: bool, _data: Dataset, label: str
+    fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, areas: bool, _data: Dataset, fingerprint: str
 ) -> bytes:
-    # The label (what data is in view) keys the cache; the dataset itself is not hashed.
+    # The data's content digest keys the cache (a re-upload with the same name and size is new data).
     return make_export(fmt, _data, spec, basemap, scale, show_areas=areas)
 
 
@@ -434,7 +492,7 @@ def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
         for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
             column.download_button(
                 EXPORT_LABELS[fmt],
-                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, areas, data, data.label),
+                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, areas, data, data.fingerprint),
                 file_name=export_filename(fmt, spec),
                 mime=FORMATS[fmt].mime_type,
                 on_click="ignore",
@@ -489,10 +547,18 @@ def show_import_report(result: ImportResult) -> None:
         notice(st.success, "", message)
 
 
-def show_timeline(shown: pd.DataFrame, colours: dict) -> None:
+def show_timeline(data: Dataset, spec: filters.FilterSpec, colours: dict) -> None:
+    """Every date of the data, the chosen range shaded: a brush can widen the range as well as narrow it."""
     st.subheader("Timeline")
-    st.caption("Drag across the chart to narrow the date range.")
-    st.altair_chart(timeline_chart(shown, colours), key=TIMELINE_KEY, on_select="rerun", width="stretch")
+    undated = filters.apply(data.events, replace(spec, start=None, end=None))
+    if undated.empty:
+        st.info("No events match the other filters, so the timeline has nothing to draw.")
+        return
+    first, last = data_date_range(data)
+    chosen = (spec.start or first, spec.end or last)
+    st.caption("Drag across the chart to choose the date range (the shaded band is the range in view).")
+    chart = timeline_chart(undated, colours, chosen=chosen, whole=(first, last))
+    st.altair_chart(chart, key=TIMELINE_KEY, on_select="rerun", width="stretch")
 
 
 main()

@@ -35,6 +35,8 @@ def make_export(
 ) -> bytes:
     """The bytes of ``fmt`` for the events of ``data`` that pass ``spec``.
 
+    The PNG and PDF draw no tiles, so their footer says "Basemap: none"
+    whatever ``basemap`` is (it applies to the HTML map only).
     ``show_areas`` draws, on the HTML, PNG and PDF maps, the area each
     imprecise event may lie in (the page's switch of the same name)."""
     if fmt not in FORMATS:
@@ -59,7 +61,7 @@ def make_export(
         from dashboard.exporters.png_export import to_png
 
         return to_png(
-            events, data.geometry, TITLE, text, scale, generated_at, basemap_note=basemap, show_areas=show_areas
+            events, data.geometry, TITLE, text, scale, generated_at, basemap_note="none", show_areas=show_areas
         )
     from dashboard.exporters.pdf_export import to_pdf
 

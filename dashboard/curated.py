@@ -6,7 +6,9 @@ is what the page and the exports use, and refuses data with any problem.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +29,15 @@ class Dataset:
     geometry: BorderGeometry
     label: str  # what is in view, for the page's badge and export captions
     claims: pd.DataFrame = field(default_factory=empty_claims)  # attributed claims of the curated events
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the events' content (every column but the geometry) and the claims: equal data,
+        equal digest. Caches key on it, so a corrected file with the same name and row count is new data."""
+        events = pd.DataFrame(self.events.drop(columns="geometry", errors="ignore"))
+        digest = hashlib.sha256(pd.util.hash_pandas_object(events.astype(str), index=False).to_numpy().tobytes())
+        digest.update(pd.util.hash_pandas_object(self.claims.astype(str), index=False).to_numpy().tobytes())
+        return digest.hexdigest()[:20]
 
 
 def read_raw(path: Path) -> pd.DataFrame:

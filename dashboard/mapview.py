@@ -28,6 +28,7 @@ SELECTED_ZOOM = 8
 TOOLTIP_SEPARATOR = " · "
 TOOLTIP_MAX_CHARS = 200  # after the event id, which is never cut (a click is traced by it)
 MARKER_PX = 18
+TILE_FAILURE_NOTICE = "Basemap tiles could not be loaded (no network?). Borders and events are drawn without them."
 RING_PX = 34
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # Long values wrap and scroll inside their box instead of stretching the map.
@@ -39,6 +40,7 @@ MAP_CSS = f"""<style>
 .event-popup td{{overflow-wrap:anywhere;white-space:pre-wrap}}
 .event-popup-box .leaflet-popup-content{{max-height:360px;overflow:auto}}
 .selected-ring{{border:4px solid {style.SELECTED_COLOUR};border-radius:50%;box-sizing:border-box;pointer-events:none}}
+.tile-notice{{background:#fff3bf;border:1px solid #f08c00;padding:3px 6px;font:12px sans-serif;max-width:260px}}
 .province-label{{font:italic 13px sans-serif;color:#495057;text-align:center;
 text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}}
 </style>"""
@@ -124,7 +126,9 @@ def _add_tiles(m: folium.Map, basemap: str) -> None:
     else:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAP_LABELS)}")
     # Leaflet shows the attribution as HTML: it is text here, whoever set it.
-    folium.TileLayer(tiles, attr=safe_text.html_text(attribution), name=BASEMAP_LABELS[basemap], max_zoom=18).add_to(m)
+    layer = folium.TileLayer(tiles, attr=safe_text.html_text(attribution), name=BASEMAP_LABELS[basemap], max_zoom=18)
+    layer.add_child(DataScript("tile_notice.js", {"message": TILE_FAILURE_NOTICE}))
+    layer.add_to(m)
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
@@ -333,6 +337,44 @@ def legend_html(actor_colours: dict[str, str]) -> str:
         "</span> Cross-border strike</div>"
         '<div><span style="display:inline-block;width:14px;height:10px;border:1px dashed #495057;'
         'background:rgba(73,80,87,.08)"></span> Where an imprecise place may lie (when shown)</div></details>'
+    )
+
+
+SHAPE_GLYPHS = {"circle": "●", "triangle": "▲", "square": "■", "diamond": "◆", "cross": "✖", "pentagon": "⬟"}
+
+
+def page_legend_html(events: pd.DataFrame, actor_colours: dict[str, str]) -> str:
+    """A legend of what is in view (actors, event types, lines and areas), for under the map.
+
+    Only what ``events`` holds is listed; every name is escaped (it comes from
+    the data). Plain HTML and CSS (the page's HTML element drops SVG).
+    """
+    in_view = set(events["actor1"])
+    actors = [(a, _safe_colour(c)) for a, c in actor_colours.items() if a in in_view]
+    kinds = sorted(set(events["event_type"]))
+
+    def item(swatch: str, label: str) -> str:
+        return f'<span style="white-space:nowrap">{swatch} {safe_text.html_text(label)}</span>'
+
+    def dot(colour: str) -> str:
+        box = "display:inline-block;width:10px;height:10px;border-radius:50%"
+        return f'<span style="{box};background:{colour}"></span>'
+
+    def line(css: str) -> str:
+        return f'<span style="display:inline-block;width:18px;vertical-align:middle;{css}"></span>'
+
+    parts = [item(dot(colour), actor) for actor, colour in actors]
+    parts += [item(f'<span style="color:#495057">{SHAPE_GLYPHS[style.shape_for(k)]}</span>', k) for k in kinds]
+    parts.append(item(line(f"border-top:4px solid {style.BORDER_COLOUR}"), "Iran–Pakistan border"))
+    if events["cross_border"].any():
+        arrow = line(f"border-top:2px dashed {style.ARROW_COLOUR}")
+        parts.append(item(arrow, "Cross-border strike, from the origin side"))
+    if (events["geo_precision"] >= 2).any():
+        area = '<span style="display:inline-block;width:12px;height:9px;border:1px dashed #495057"></span>'
+        parts.append(item(area, "Where an imprecise place may lie"))
+    return (
+        '<div class="page-legend" style="display:flex;flex-wrap:wrap;gap:2px 14px;'
+        f'font:12px/1.6 sans-serif;color:#343a40">{"".join(parts)}</div>'
     )
 
 

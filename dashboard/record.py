@@ -17,6 +17,18 @@ def fatalities_text(event: pd.Series, short: bool = False) -> str:
     return str(best)
 
 
+def fatalities_range_text(event: pd.Series) -> str:
+    """For the list: '9', '7–9' where sources disagree, or 'unknown' (never a blank that reads as zero)."""
+    best, low, high = event["fatalities"], event["fatalities_low"], event["fatalities_high"]
+    if pd.isna(best) and pd.isna(low) and pd.isna(high):
+        return "unknown"
+    low = best if pd.isna(low) else low
+    high = best if pd.isna(high) else high
+    if pd.notna(low) and pd.notna(high) and low != high:
+        return f"{low}–{high}"
+    return str(best if pd.notna(best) else low)
+
+
 def source_line(source_id: str, sources: pd.DataFrame | None) -> str:
     """'Title — Publisher, date (file or URL)' for a registry id."""
     if not source_id:

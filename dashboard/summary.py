@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.schema import fatality_range
+from dashboard.schema import DIPLOMATIC, fatality_range
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Headline:
     cross_border: int
     median_distance_km: float | None
     cross_border_possible: int = 0  # the area where it may lie straddles the border
+    violent_events: int = 0  # the events the median distance is over (not diplomatic steps)
 
     @property
     def fatalities_text(self) -> str:
@@ -29,7 +30,8 @@ class Headline:
 
 def headline(events: pd.DataFrame) -> Headline:
     low, high = fatality_range(events)
-    distances = events["distance_to_border_km"].dropna()
+    violent = events[events["event_type"] != DIPLOMATIC]
+    distances = violent["distance_to_border_km"].dropna()
     return Headline(
         events=len(events),
         fatalities_low=int(low.fillna(0).sum()),
@@ -38,4 +40,5 @@ def headline(events: pd.DataFrame) -> Headline:
         cross_border=int(events["cross_border"].sum()),
         median_distance_km=round(float(distances.median()), 1) if len(distances) else None,
         cross_border_possible=int((events["crossed"] == "possibly").sum()) if "crossed" in events.columns else 0,
+        violent_events=len(violent),
     )

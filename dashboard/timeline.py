@@ -70,8 +70,21 @@ def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={"event_date": "day", "actor1": "actor"})
 
 
-def timeline_chart(events: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
-    """A bar per day and actor; dragging across it selects a date interval."""
+DAY_MS = 86_400_000
+
+
+def timeline_chart(
+    events: pd.DataFrame,
+    colours: dict[str, str],
+    chosen: tuple[dt.date, dt.date] | None = None,
+    whole: tuple[dt.date, dt.date] | None = None,
+) -> alt.Chart:
+    """A bar per day and actor; dragging across it selects a date interval.
+
+    The x axis always spans ``whole`` (the data's full date range), so a brush
+    can widen the range as well as narrow it; ``chosen`` (the filter's dates)
+    is shaded. Ticks are days, never hours.
+    """
     data = daily_counts(events)
     spans = span_rows(events)
     present = set(data["actor"]) | set(spans["actor"])
@@ -82,11 +95,15 @@ def timeline_chart(events: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
         legend=alt.Legend(title="Actor (actor1)", orient="right"),
     )
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
+    domain = None
+    if whole is not None:
+        domain = [_epoch_ms(whole[0]), _epoch_ms(whole[1] + dt.timedelta(days=1))]
+    x_axis = alt.Axis(format="%-d %b %Y", tickMinStep=DAY_MS, labelOverlap=True)
     bars = (
         alt.Chart(data)
         .mark_bar(size=6)
         .encode(
-            x=alt.X("day:T", title=None),
+            x=alt.X("day:T", title=None, axis=x_axis, scale=alt.Scale(domain=domain) if domain else alt.Undefined),
             y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=colour,
             tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), "actor:N", "events:Q"],
@@ -111,8 +128,21 @@ def timeline_chart(events: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
             ],
         )
     )
-    # Bars first: the legend takes its swatches from them (the spans are faint).
-    return alt.layer(bars, periods).properties(height=230, width="container")
+    layers = [bars, periods]
+    if chosen is not None and whole is not None and tuple(chosen) != tuple(whole):
+        start, end = pd.Timestamp(chosen[0]), pd.Timestamp(chosen[1]) + pd.Timedelta(days=1)
+        band = pd.DataFrame({"start": [start], "end": [end]})
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color="#ffd60a", opacity=0.18)
+            .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("start:T", format="%d %b %Y", title="chosen from")])
+        )
+    # Bars first: the legend takes its swatches from them (the spans and the band are faint).
+    return alt.layer(*layers).properties(height=230, width="container")
+
+
+def _epoch_ms(day: dt.date) -> int:
+    return int(pd.Timestamp(day).tz_localize("UTC").timestamp() * 1000)
 
 
 def brushed_dates(selection: dict | None) -> tuple[dt.date, dt.date] | None:

@@ -97,3 +97,15 @@ def test_a_bad_actor_table_names_the_cell(tmp_path):
     text = str(caught.value)
     assert "row 2, column side, value 'Mars'" in text
     assert "row 3, column canonical, value 'Z'" in text
+
+
+def test_colours_stay_put_across_an_upload(curated):
+    from dashboard.datasets import combine, import_into
+
+    before = style.actor_colours(curated.events["actor1"])
+    upload = import_into(curated, path=REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_mixed.csv")
+    merged = combine(curated, upload, "merge")
+    after = style.actor_colours(merged.events["actor1"])
+    assert {actor: after[actor] for actor in before} == before
+    # An uploaded variant spelling joins its canonical actor and takes its colour.
+    assert set(upload.events["actor1"]) <= set(after)

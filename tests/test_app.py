@@ -39,7 +39,12 @@ def test_default_view_has_no_exception():
     assert not at.exception
     assert sentence(at) == f"{CURATED_EVENTS} events at any date."
     assert len(listed(at)) == CURATED_EVENTS
-    assert [m.label for m in at.metric] == ["Events", "Fatalities", "Cross-border strikes", "Median distance to border"]
+    assert [m.label for m in at.metric] == [
+        "Events",
+        "Fatalities",
+        "Cross-border strikes",
+        "Median distance to border (violent events)",
+    ]
     assert at.metric[0].value == str(CURATED_EVENTS)
 
 
@@ -189,3 +194,34 @@ def test_area_switch_is_on_by_default_and_reaches_the_map():
 
 def map_layer(at: AppTest) -> str:
     return json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+
+
+def test_list_says_unknown_and_ranges_for_fatalities(curated):
+    at = run()
+    table = at.dataframe[0].value
+    assert "None" not in set(table["Fatalities"]) and "<NA>" not in set(table["Fatalities"])
+    strike = curated.events.set_index("event_id").loc["IRPK-2024-0118-STRIKE"]
+    assert table.loc["IRPK-2024-0118-STRIKE", "Fatalities"] == f"{strike['fatalities_low']}–{strike['fatalities_high']}"
+    assert table.loc["IRPK-2024-0117-RECALL", "Fatalities"] == "unknown"
+
+
+def test_median_distance_is_over_violent_events_only():
+    at = run()
+    [metric] = [m for m in at.metric if m.label.startswith("Median distance")]
+    assert "violent events" in metric.label
+    assert float(metric.value.removesuffix(" km").replace(",", "")) < 500  # not the capitals' 1,100 km
+
+
+def test_a_link_made_with_an_upload_says_it_cannot_carry_it():
+    at = run({"upload": "partner-events"})
+    assert not at.exception
+    assert any("uploaded file" in plain(w.value) and "partner-events" in plain(w.value) for w in at.sidebar.warning)
+
+
+def test_the_page_legend_lists_only_what_is_in_view():
+    at = run()
+    at.sidebar.multiselect(key="f_event_types").set_value(["Battles"]).run()
+    legend = [h for h in at.get("html") if "page-legend" in h.proto.body]
+    assert legend, "the legend is drawn beside the map"
+    body = legend[0].proto.body
+    assert "Battles" in body and "Diplomatic action" not in body

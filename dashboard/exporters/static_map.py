@@ -88,6 +88,9 @@ def draw_map(
     drawn += draw_towns(ax, events, frame, hide=detail_box)
     drawn += draw_arrows(ax, events, frame)
     drawn += draw_events(ax, events, colours, frame)
+    if len(events) > DENSE_MARKERS:  # a field of markers must not hide the line the map is about
+        line = gpd.GeoSeries([geometry.border], crs=WGS84).to_crs(METRIC_CRS)
+        line.plot(ax=ax, color=style.BORDER_COLOUR, linewidth=3.0, zorder=7, alpha=0.9)
     if detail_box is not None:
         drawn += _outline(ax, detail_box, frame)
     blocked = [*avoid, *([detail_box] if detail_box else [])]
@@ -110,11 +113,16 @@ PLACE_AREA_ALPHA = 0.08
 def draw_place_areas(ax: Axes, events: pd.DataFrame, shapes: dict, colours: dict[str, str]) -> None:
     """Where each imprecise event may lie: a faint fill and a dashed edge, under the markers."""
     actor_of = dict(zip(events["event_id"].astype(str), events["actor1"], strict=True))
-    ids = [i for i in shapes if i in actor_of]
-    if not ids:
+    # One drawing per distinct area and colour: many province-precise events share one outline.
+    distinct: dict[tuple[bytes, str], object] = {}
+    for event_id, shape in shapes.items():
+        if event_id in actor_of:
+            colour = colours.get(actor_of[event_id], style.OTHER_COLOUR)
+            distinct.setdefault((shape.wkb, colour), shape)
+    if not distinct:
         return
-    areas = gpd.GeoSeries([shapes[i] for i in ids], crs=WGS84).to_crs(METRIC_CRS)
-    edge = [colours.get(actor_of[i], style.OTHER_COLOUR) for i in ids]
+    areas = gpd.GeoSeries(list(distinct.values()), crs=WGS84).to_crs(METRIC_CRS)
+    edge = [colour for _, colour in distinct]
     areas.plot(ax=ax, facecolor=edge, alpha=PLACE_AREA_ALPHA, edgecolor="none", zorder=2)
     areas.plot(ax=ax, facecolor="none", edgecolor=edge, linewidth=0.9, linestyle=(0, (3, 3)), alpha=0.8, zorder=2)
 
@@ -216,11 +224,27 @@ TOWN_FONT = 10.5
 TOWN_GAP_PT = 9
 
 
+DENSE_MARKERS = 20_000
+ARROWS_ONE_BY_ONE = 100  # more crossings than this are drawn as one collection of dashed lines
+
+
 def draw_arrows(ax: Axes, events: pd.DataFrame, frame: MapFrame) -> list[shapely.Geometry]:
-    """A dashed arrow per cross-border event, from the origin side to the site."""
+    """A dashed arrow per cross-border event, from the origin side to the site.
+
+    Above ``ARROWS_ONE_BY_ONE`` the lines are one collection (a thousand
+    arrow patches took seconds to draw and hide each other's heads anyway);
+    the markers at their ends show where each one lands.
+    """
     crossing = events[events["cross_border"].astype(bool) & events["origin_lat"].notna()]
     tail_x, tail_y = project(crossing["origin_lon"], crossing["origin_lat"])
     site_x, site_y = project(crossing["longitude"], crossing["latitude"])
+    if len(crossing) > ARROWS_ONE_BY_ONE:
+        segments = np.stack([np.column_stack([tail_x, tail_y]), np.column_stack([site_x, site_y])], axis=1)
+        ax.add_collection(
+            LineCollection(segments, colors=style.ARROW_COLOUR, linewidths=1.2, linestyles=(0, (5, 3)), zorder=5)
+        )
+        lines = shapely.linestrings(segments)
+        return [shapely.union_all(shapely.buffer(lines, 6 * frame.metres_per_point))]
     drawn = []
     for tx, ty, sx, sy in zip(tail_x, tail_y, site_x, site_y, strict=True):
         ax.annotate(
@@ -254,6 +278,8 @@ def draw_events(ax: Axes, events: pd.DataFrame, colours: dict[str, str], frame: 
         ax.scatter(x[fanned], y[fanned], s=10, color=INK, zorder=5)
     shapes = events["event_type"].map(style.shape_for).to_numpy()
     fills = events["actor1"].map(lambda a: colours.get(a, style.OTHER_COLOUR)).to_numpy()
+    # A dense map is a field of overlapping markers: no white outline (stroking 1e5 outlines doubled the time).
+    outline = 0.0 if len(events) > DENSE_MARKERS else 1.2
     for shape in dict.fromkeys(shapes):
         chosen = shapes == shape
         ax.scatter(
@@ -263,7 +289,7 @@ def draw_events(ax: Axes, events: pd.DataFrame, colours: dict[str, str], frame: 
             c=list(fills[chosen]),
             marker=style.SHAPES[shape][0],
             edgecolors="white",
-            linewidths=1.2,
+            linewidths=outline,
             zorder=6,
         )
     return [labels.obstacle_points(mx, my, MARKER_PT * 0.8, frame.metres_per_point)]
