@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dashboard import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -48,32 +48,6 @@ MARKERS_DRAWN = f"""() => {{
     const f = Array.from(document.querySelectorAll('iframe')).find(i => i.src.includes('{MAP_FRAME}'));
     return f && f.contentWindow.L && f.contentDocument.querySelector('.event-marker');
 }}"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the dashboard did not start within 60 s")
 
 
 def new_tab(browser, url: str):
@@ -171,7 +145,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="repetitions; the median is reported")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
-    server, url = start_app()
+    server, url = launch.start(output=subprocess.DEVNULL)
     runs = []
     try:
         with sync_playwright() as playwright:
@@ -182,8 +156,7 @@ def main() -> int:
                 runs.append(run_once(browser, url))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        launch.stop(server)
     result = {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
     result["runs"] = args.runs
     for key, value in result.items():

@@ -94,6 +94,7 @@ def main() -> None:
     apply_timeline_brush(data)
     spec = sidebar_filters(data)
     shown = filters.apply(data.events, spec)
+    apply_map_click(shown)
     selected = current_selection(shown)
     write_url(spec, selected)
 
@@ -315,6 +316,17 @@ def show_headline(shown: pd.DataFrame) -> None:
         median,
         help=f"Over the {figures.violent_events} violent events in view; diplomatic steps in capitals are left out.",
     )
+
+
+def apply_map_click(shown: pd.DataFrame) -> None:
+    """A marker click the map reported (its value is in the session before the map draws) selects
+    its event in this same run, so the panel and the list follow without a second rerun."""
+    value = st.session_state.get("map")
+    tooltip = value.get("last_object_clicked_tooltip") if isinstance(value, dict) else None
+    clicked = mapview.event_id_from_tooltip(tooltip, set(shown["event_id"]))
+    if clicked and clicked != st.session_state.get("last_click"):
+        st.session_state["last_click"] = clicked
+        st.session_state["selected_id"] = clicked
 
 
 def current_selection(shown: pd.DataFrame) -> str | None:

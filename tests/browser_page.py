@@ -9,72 +9,28 @@ ran as code) are recorded too.
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from conftest import output_dir
 
-from dashboard.config import REPO_ROOT
+from dashboard import launch
 
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 MAP_FRAME = "streamlit_folium"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_app(env: dict[str, str] | None = None) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` on a free localhost port; yields its URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail(f"streamlit did not start: {server.stdout.read()}")
+    try:
+        server, url = launch.start(env)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     try:
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        launch.stop(server)
 
 
 class Page:
