@@ -167,6 +167,7 @@ def set_widgets(spec: filters.FilterSpec, data: Dataset) -> None:
     st.session_state["f_min_fatalities"] = spec.min_fatalities
     st.session_state["f_text"] = spec.text
     st.session_state["f_precise_only"] = spec.precise_only
+    st.session_state["f_within_km"] = spec.within_km
 
 
 def write_url(spec: filters.FilterSpec, selected: str | None) -> None:
@@ -249,6 +250,15 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             key="f_precise_only",
             help="Hide events known only to the week, month or year, or only to the province.",
         )
+        within = st.number_input(
+            "Within km of the border (empty: any distance)",
+            min_value=0.0,
+            max_value=filters.MAX_WITHIN_KM,
+            value=None,
+            step=10.0,
+            key="f_within_km",
+            help="Only events whose point lies within this distance of the Iran–Pakistan border, either side.",
+        )
         upload_panel()
         st.divider()
         st.selectbox(
@@ -281,6 +291,7 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
         min_fatalities=int(min_fatalities),
         text=text,
         precise_only=precise,
+        within_km=None if within is None else float(within),
     )
 
 

@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--min-fatalities", type=int, default=0, help="at least this many fatalities")
     export.add_argument("--search", default="", help="text to find in location or notes")
     export.add_argument("--precise-only", action="store_true", help="only precise dates and places")
+    export.add_argument("--within-km", type=float, help="only events within this many km of the border")
     export.add_argument("--basemap", default="none", choices=list(mapview.BASEMAP_LABELS), help="map tiles")
     export.add_argument("--scale", type=int, default=1, choices=[1, 2], help="PNG size: 1 (1600 px) or 2 (print)")
     export.add_argument(
@@ -106,6 +107,7 @@ def run_export(args: argparse.Namespace) -> int:
             min_fatalities=args.min_fatalities,
             text=args.search,
             precise_only=args.precise_only,
+            within_km=args.within_km,
         )
     except ValueError as err:
         print(f"export: {err}", file=sys.stderr)

@@ -9,11 +9,13 @@ analyst sees is what they export.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
+MAX_WITHIN_KM = 2000.0
 CRISIS_START = dt.date(2024, 1, 16)
 CRISIS_END = dt.date(2024, 1, 29)
 LIST_FIELDS = ("actors", "event_types", "countries", "provinces")
@@ -36,12 +38,15 @@ class FilterSpec:
     min_fatalities: int = 0
     text: str = ""  # searched in location and notes
     precise_only: bool = False  # day-precise dates and place-precise (1, 2) locations
+    within_km: float | None = None  # the point lies within this many km of the border, either side
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise ValueError(f"start date {self.start} is after end date {self.end}")
         if self.min_fatalities < 0:
             raise ValueError(f"minimum fatalities {self.min_fatalities} is below 0")
+        if self.within_km is not None and not (0 <= self.within_km <= MAX_WITHIN_KM):
+            raise ValueError(f"distance to the border {self.within_km:g} km: expected 0 to {MAX_WITHIN_KM:g} km")
         for name in LIST_FIELDS:
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
         object.__setattr__(self, "text", self.text.strip())
@@ -74,6 +79,8 @@ def apply(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= haystack.str.contains(needle, regex=False)
     if spec.precise_only:
         keep &= (events["date_precision"] == "day") & (events["geo_precision"] <= 2)
+    if spec.within_km is not None:
+        keep &= events["distance_to_border_km"] <= spec.within_km
     return events[keep.to_numpy()]
 
 
@@ -113,6 +120,8 @@ def describe(spec: FilterSpec, count: int | None = None) -> str:
         parts.append(f'mentioning "{spec.text}"')
     if spec.precise_only:
         parts.append("with a precise date and place")
+    if spec.within_km is not None:
+        parts.append(f"within {spec.within_km:g} km of the Iran–Pakistan border")
     return " ".join([subject, *[p for p in parts if p]]) + "."
 
 
@@ -145,6 +154,7 @@ QUERY_KEYS = {
     "min_fatalities": "min_fat",
     "text": "q",
     "precise_only": "precise",
+    "within_km": "near",
 }
 
 
@@ -161,6 +171,8 @@ def to_query(spec: FilterSpec) -> dict[str, str | list[str]]:
             query[key] = list(value)
         elif isinstance(value, bool):
             query[key] = "1"
+        elif isinstance(value, float):
+            query[key] = f"{value:g}"
         else:
             query[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
     return query
@@ -205,6 +217,16 @@ def from_query(query: Mapping[str, str | Sequence[str]]) -> tuple[FilterSpec, li
             values["precise_only"] = raw in ("1", "true")
         else:
             notices.append(f"Ignored precise={raw!r}: expected 1 or 0.")
+    raw = last("near")
+    if raw is not None:
+        try:
+            km = float(raw)
+        except ValueError:
+            km = math.nan
+        if math.isfinite(km) and 0 <= km <= MAX_WITHIN_KM:
+            values["within_km"] = km
+        else:
+            notices.append(f"Ignored near={raw!r}: expected a distance from 0 to {MAX_WITHIN_KM:g} km.")
     if values.get("start") and values.get("end") and values["start"] > values["end"]:
         notices.append(f"Ignored the dates {values['start']} to {values['end']}: the start is after the end.")
         values.pop("start"), values.pop("end")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
+from functools import cache
 
 import folium
 import geopandas as gpd
@@ -21,6 +22,7 @@ from dashboard import config, safe_text, style, uncertainty
 from dashboard.borders import BorderGeometry
 from dashboard.map_elements import DataScript, Markup
 from dashboard.record import record_rows
+from dashboard.towns import TOWNS
 
 REGION_CENTER = (28.0, 63.6)
 REGION_ZOOM = 6
@@ -41,6 +43,13 @@ MAP_CSS = f"""<style>
 .event-popup-box .leaflet-popup-content{{max-height:360px;overflow:auto}}
 .selected-ring{{border:4px solid {style.SELECTED_COLOUR};border-radius:50%;box-sizing:border-box;pointer-events:none}}
 .tile-notice{{background:#fff3bf;border:1px solid #f08c00;padding:3px 6px;font:12px sans-serif;max-width:260px}}
+.town-label{{font:12px sans-serif;color:#212529;white-space:nowrap;pointer-events:none;
+text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}}
+.town-dot{{display:inline-block;width:5px;height:5px;border-radius:50%;background:#343a40;margin-right:3px;
+vertical-align:middle}}
+.country-label{{font:bold 14px sans-serif;letter-spacing:.3em;color:#868e96;white-space:nowrap;
+text-shadow:0 0 3px #fff;pointer-events:none}}
+.place-label-icon{{background:none;border:none}}
 .province-label{{font:italic 13px sans-serif;color:#495057;text-align:center;
 text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}}
 </style>"""
@@ -109,6 +118,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
         interactive=False,
     ).add_to(m)
     _add_province_labels(m, geometry)
+    add_place_labels(m, geometry)
     if actor_colours is not None:
         m.get_root().html.add_child(Markup(legend_html(actor_colours)))
     return m
@@ -129,6 +139,39 @@ def _add_tiles(m: folium.Map, basemap: str) -> None:
     layer = folium.TileLayer(tiles, attr=safe_text.html_text(attribution), name=BASEMAP_LABELS[basemap], max_zoom=18)
     layer.add_child(DataScript("tile_notice.js", {"message": TILE_FAILURE_NOTICE}))
     layer.add_to(m)
+
+
+# From which zoom a town is named, by population (GeoNames); the crisis towns from zoom 5.
+LABEL_ZOOMS = ((1_000_000, 4), (100_000, 6), (20_000, 8))
+CRISIS_TOWN_ZOOM = 5
+LABEL_MIN_POPULATION = 20_000
+
+
+@cache
+def place_labels_data(gazetteer_file: str) -> dict:
+    """Town names (GeoNames' ASCII spelling, as the exports print them) with the zoom they appear from."""
+    places = pd.read_csv(gazetteer_file, dtype={"population": "Int64"}, keep_default_na=False)
+    crisis = {town.geonames_id for town in TOWNS}
+    kept = places[(places["population"] >= LABEL_MIN_POPULATION) | places["geonameid"].isin(crisis)]
+    labels = []
+    for place in kept.itertuples(index=False):
+        zoom = next((z for floor, z in LABEL_ZOOMS if place.population >= floor), 9)
+        if place.geonameid in crisis:
+            zoom = min(zoom, CRISIS_TOWN_ZOOM)
+        where = {"lat": round(place.latitude, 4), "lon": round(place.longitude, 4)}
+        labels.append({"name": place.ascii_name, **where, "min_zoom": zoom})
+    labels.sort(key=lambda p: p["min_zoom"])
+    return {"places": labels}
+
+
+def add_place_labels(m: folium.Map, geometry: BorderGeometry) -> None:
+    """Towns (by importance and zoom) and country names, drawn offline from the bundled gazetteer."""
+    data = place_labels_data(str(config.get_path("data_dir") / "gazetteer" / "places.csv"))
+    countries = [
+        {"name": name.upper(), "lat": point.y, "lon": point.x, "min_zoom": 0, "kind": "country"}
+        for name, point in zip(geometry.countries["name"], geometry.countries.representative_point(), strict=True)
+    ]
+    m.add_child(DataScript("place_labels.js", {"places": countries + data["places"]}))
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:

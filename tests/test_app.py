@@ -225,3 +225,11 @@ def test_the_page_legend_lists_only_what_is_in_view():
     assert legend, "the legend is drawn beside the map"
     body = legend[0].proto.body
     assert "Battles" in body and "Diplomatic action" not in body
+
+
+def test_within_km_filter_reaches_the_sentence_and_the_url():
+    at = run({"near": "50"})
+    assert not at.exception
+    assert sentence(at).endswith("within 50 km of the Iran–Pakistan border.")
+    assert at.query_params["near"] in ("50", ["50"])
+    assert all(float(km) <= 50 for km in at.dataframe[0].value["Km to border"])

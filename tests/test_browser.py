@@ -166,3 +166,10 @@ def test_crisis_is_framed_and_the_legend_covers_nothing(page):
     )
     assert sum(inside) >= 3  # the two strikes and the killings in Saravan, at least
     assert page.page.get_by_text("Far from the border, not framed").count() == 1
+
+
+def test_town_names_are_drawn_offline(page):
+    page.shot("08-town-labels")
+    for town in ("Saravan", "Panjgur", "Turbat", "Chabahar"):
+        assert page.map.locator(".town-label", has_text=town).count() >= 1, town
+    assert page.blocked == []  # drawn with every request off the machine refused

@@ -120,3 +120,12 @@ def test_export_with_data_file(tmp_path, capsys):
     assert main(["export", "--format", "csv", "--data", str(sample), "--out", str(out)]) == 0
     assert "loaded" in capsys.readouterr().err
     assert "IRPK-" not in out.read_text(encoding="utf-8-sig")  # replace: curated events left out
+
+
+def test_export_within_km_of_the_border(tmp_path):
+    import json
+
+    out = tmp_path / "near.geojson"
+    assert main(["export", "--format", "geojson", "--within-km", "50", "--out", str(out)]) == 0
+    features = json.loads(out.read_bytes())["features"]
+    assert features and all(f["properties"]["distance_to_border_km"] <= 50 for f in features)

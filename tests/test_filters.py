@@ -212,3 +212,22 @@ def test_timeline_brush_gives_dates():
     assert brushed_dates(selection) == (D(2024, 1, 16), D(2024, 1, 18))
     assert brushed_dates({"selection": {}}) is None
     assert brushed_dates(None) is None
+
+
+def test_within_km_of_the_border_filters_sentence_and_url(curated):
+    spec = FilterSpec(within_km=50)
+    kept = apply(curated.events, spec)
+    assert len(kept) > 0
+    assert (kept["distance_to_border_km"] <= 50).all()
+    dropped = curated.events[~curated.events["event_id"].isin(kept["event_id"])]
+    assert (dropped["distance_to_border_km"] > 50).all()
+    assert describe(spec, len(kept)).endswith("within 50 km of the Iran–Pakistan border.")
+    assert to_query(spec) == {"near": "50"}
+    assert from_query({"near": "50"}) == (spec, [])
+    again, notices = from_query({"near": "-3"})
+    assert again.within_km is None and "near='-3'" in notices[0]
+
+
+def test_within_km_is_checked():
+    with pytest.raises(ValueError, match="distance to the border"):
+        FilterSpec(within_km=-1)

@@ -143,3 +143,15 @@ def test_own_basemap_without_a_tile_server_is_refused(curated, monkeypatch):
     monkeypatch.delenv("BORDERMAP_TILE_URL", raising=False)
     with pytest.raises(ValueError, match="BORDERMAP_TILE_URL"):
         mapview.build_base_map(curated.geometry, "own")
+
+
+def test_place_labels_name_the_crisis_towns_early_and_others_by_size():
+    from dashboard.config import REPO_ROOT
+    from dashboard.towns import TOWNS
+
+    places = mapview.place_labels_data(str(REPO_ROOT / "data" / "gazetteer" / "places.csv"))["places"]
+    zoom = {p["name"]: p["min_zoom"] for p in places}
+    for town in TOWNS:
+        assert zoom[town.name] <= mapview.CRISIS_TOWN_ZOOM, town.name
+    assert zoom["Karachi"] <= 4  # a city of millions shows first
+    assert [p["min_zoom"] for p in places] == sorted(p["min_zoom"] for p in places)

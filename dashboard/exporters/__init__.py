@@ -85,6 +85,8 @@ def _filter_parts(spec: FilterSpec) -> list[str]:
         parts.append("text-" + (_slug(spec.text) or hashlib.sha256(spec.text.encode()).hexdigest()[:6]))
     if spec.precise_only:
         parts.append("precise")
+    if spec.within_km is not None:
+        parts.append(f"within-{_slug(f'{spec.within_km:g}')}-km")
     return parts
 
 
