@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -38,16 +39,17 @@ UPLOAD_PARAM = "upload"
 LIST_TEXT_MAX = 5000  # above this many rows the list skips the per-row text columns
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 600  # the map's size on a laptop screen, for framing
 TIMELINE_KEY = "timeline"
+# The columns an analyst scans first come first, so they stay visible on a 1280 px screen.
 LIST_COLUMNS = {
     "event_date": "Date",
     "event_type": "Type",
-    "actor1": "Actor 1",
-    "actor2": "Actor 2",
     "location": "Location",
     "fatalities_shown": "Fatalities",
     "distance_to_border_km": "Km to border",
-    "distance_range": "Km range (area)",
     "crossed": "Crossed",
+    "distance_range": "Km range (area)",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
 }
 
 
@@ -209,6 +211,51 @@ def set_dates(start, end) -> None:
     st.session_state["f_dates"] = (start, end)
 
 
+PLAY_SECONDS = 2.0
+
+
+def step_dates(direction: int, first, last) -> bool:
+    """Move the date range one step (day or week); False when it cannot move further."""
+    dates = st.session_state.get("f_dates") or (first, last)
+    start, end = (dates[0], dates[-1]) if isinstance(dates, tuple | list) and dates else (first, last)
+    moved = filters.step_window(start, end, st.session_state.get("play_step", "day"), direction, first, last)
+    set_dates(*moved)
+    return moved != (start, end)
+
+
+def show_stepper(first, last) -> None:
+    """Step through time a day or a week at a time, or play it; the map, list and counts follow."""
+    if st.session_state.pop("play_done", False):  # the last step was reached: the toggle goes off
+        st.session_state["playing"] = False
+    step, play = st.columns(2, vertical_alignment="center")
+    step.selectbox("Step by", list(filters.STEPS), key="play_step")
+    play.toggle("Play", key="playing", help=f"Step forward every {PLAY_SECONDS:g} s until the last date")
+    back, forward = st.columns(2)
+    back.button(
+        "◀ Back", on_click=step_dates, args=(-1, first, last), key="step_back", width="stretch", help="One step back"
+    )
+    forward.button(
+        "Forward ▶", on_click=step_dates, args=(1, first, last), key="step_forward", width="stretch", help="One step on"
+    )
+    if st.session_state.get("playing"):
+        st.session_state.setdefault("play_last_step", time.monotonic())
+        _play_tick(first, last)
+    else:
+        st.session_state.pop("play_last_step", None)
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _play_tick(first, last) -> None:
+    # Runs with the page and then on its own every PLAY_SECONDS; it steps only when that much time has
+    # passed since the last step, then reruns the whole page so the map, list and counts follow.
+    if time.monotonic() - st.session_state.get("play_last_step", 0.0) < PLAY_SECONDS * 0.9:
+        return
+    st.session_state["play_last_step"] = time.monotonic()
+    if not step_dates(1, first, last):
+        st.session_state["play_done"] = True
+    st.rerun(scope="app")
+
+
 def sidebar_filters(data: Dataset) -> filters.FilterSpec:
     first, last = data_date_range(data)
     options = filters.options(data.events)
@@ -233,6 +280,7 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             width="stretch",
         )
         presets[1].button("All dates", on_click=set_dates, args=(first, last), width="stretch")
+        show_stepper(first, last)
         low, high = date_widget_range(data)
         keep_dates_in(low, high)
         dates = st.date_input("Date range", key="f_dates", min_value=low, max_value=high)
@@ -511,7 +559,8 @@ def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
         basemap = st.session_state["basemap"]
         areas = bool(st.session_state.get("show_areas", True))
-        columns = st.columns(len(FORMATS))
+        # Two rows of three, so no label is cut on a laptop screen.
+        columns = [*st.columns(3), *st.columns(3)]
         for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
             column.download_button(
                 EXPORT_LABELS[fmt],

@@ -233,6 +233,28 @@ def from_query(query: Mapping[str, str | Sequence[str]]) -> tuple[FilterSpec, li
     return FilterSpec(**values), notices
 
 
+STEPS = {"day": 1, "week": 7}
+
+
+def step_window(
+    start: dt.date, end: dt.date, step: str, direction: int, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The next (``direction`` 1) or previous (-1) day or week to show, for stepping through time.
+
+    A range already one step wide moves by one step; any other range first
+    becomes the step that starts it (forward) or ends it (back). The window
+    stays within ``first``..``last``.
+    """
+    width = dt.timedelta(days=STEPS[step])
+    one_day = dt.timedelta(days=1)
+    if end - start + one_day == width:
+        new_start = start + direction * width
+    else:
+        new_start = start if direction > 0 else end - width + one_day
+    new_start = min(max(new_start, first), max(first, last - width + one_day))
+    return new_start, min(new_start + width - one_day, last)
+
+
 def clamp_dates(spec: FilterSpec, first: dt.date, last: dt.date) -> tuple[FilterSpec, list[str]]:
     """``spec`` with its dates moved into ``first``..``last`` (the data's range), and a notice per move.
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 NEAR_BORDER_KM = 400.0
 TILE_PX = 256
-MIN_ZOOM, MAX_ZOOM = 3, 9
+MIN_ZOOM, MAX_ZOOM = 3, 8
 PAD = 0.15  # share of the framed span added on each side
 
 

@@ -142,7 +142,7 @@ def _add_tiles(m: folium.Map, basemap: str) -> None:
 
 
 # From which zoom a town is named, by population (GeoNames); the crisis towns from zoom 5.
-LABEL_ZOOMS = ((1_000_000, 4), (100_000, 6), (20_000, 8))
+LABEL_ZOOMS = ((1_000_000, 4), (100_000, 7), (20_000, 9))
 CRISIS_TOWN_ZOOM = 5
 LABEL_MIN_POPULATION = 20_000
 

@@ -233,3 +233,15 @@ def test_within_km_filter_reaches_the_sentence_and_the_url():
     assert sentence(at).endswith("within 50 km of the Iran–Pakistan border.")
     assert at.query_params["near"] in ("50", ["50"])
     assert all(float(km) <= 50 for km in at.dataframe[0].value["Km to border"])
+
+
+def test_stepping_forward_moves_a_day_and_the_page_follows(curated):
+    at = run({"from": "2024-01-16", "to": "2024-01-16"})
+    at.sidebar.button(key="step_forward").click().run()
+    assert not at.exception
+    assert at.sidebar.date_input(key="f_dates").value == (dt.date(2024, 1, 17), dt.date(2024, 1, 17))
+    day = curated.events[curated.events["event_date"] == "2024-01-17"]
+    assert listed(at) == list(day["event_id"])
+    at.sidebar.selectbox(key="play_step").set_value("week").run()
+    at.sidebar.button(key="step_forward").click().run()
+    assert at.sidebar.date_input(key="f_dates").value == (dt.date(2024, 1, 17), dt.date(2024, 1, 23))

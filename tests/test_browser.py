@@ -173,3 +173,16 @@ def test_town_names_are_drawn_offline(page):
     for town in ("Saravan", "Panjgur", "Turbat", "Chabahar"):
         assert page.map.locator(".town-label", has_text=town).count() >= 1, town
     assert page.blocked == []  # drawn with every request off the machine refused
+
+
+def test_play_steps_through_the_days(page):
+    page.page.goto(page.page.url.split("?")[0] + "?from=2024-01-16&to=2024-01-16")
+    page.wait_for_markers()
+    page.page.get_by_text("Play", exact=True).click()
+    page.page.get_by_text("on 18 Jan 2024").first.wait_for(timeout=30_000)  # two steps on, by itself
+    page.page.get_by_text("Play", exact=True).click()  # pause
+    page.settle()
+    page.shot("09-played")
+    heading = page.page.get_by_text("events on ").first.inner_text()
+    assert "18 Jan 2024" in heading or "19 Jan 2024" in heading
+    assert page.errors == []

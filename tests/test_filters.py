@@ -231,3 +231,21 @@ def test_within_km_of_the_border_filters_sentence_and_url(curated):
 def test_within_km_is_checked():
     with pytest.raises(ValueError, match="distance to the border"):
         FilterSpec(within_km=-1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step", "direction", "expected"),
+    [
+        (D(2024, 1, 16), D(2024, 1, 29), "day", 1, (D(2024, 1, 16), D(2024, 1, 16))),  # a range becomes its first day
+        (D(2024, 1, 16), D(2024, 1, 16), "day", 1, (D(2024, 1, 17), D(2024, 1, 17))),
+        (D(2024, 1, 16), D(2024, 1, 16), "day", -1, (D(2024, 1, 15), D(2024, 1, 15))),
+        (D(2024, 1, 16), D(2024, 1, 22), "week", 1, (D(2024, 1, 23), D(2024, 1, 29))),
+        (D(2024, 1, 16), D(2024, 1, 29), "week", -1, (D(2024, 1, 23), D(2024, 1, 29))),  # the week ending it
+        (D(2024, 1, 29), D(2024, 1, 29), "day", 1, (D(2024, 1, 29), D(2024, 1, 29))),  # the last day stays
+        (D(2018, 10, 16), D(2018, 10, 16), "day", -1, (D(2018, 10, 16), D(2018, 10, 16))),  # so does the first
+    ],
+)
+def test_step_window(start, end, step, direction, expected):
+    from dashboard.filters import step_window
+
+    assert step_window(start, end, step, direction, D(2018, 10, 16), D(2024, 1, 29)) == expected
