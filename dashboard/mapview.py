@@ -50,6 +50,9 @@ vertical-align:middle}}
 .country-label{{font:bold 14px sans-serif;letter-spacing:.3em;color:#868e96;white-space:nowrap;
 text-shadow:0 0 3px #fff;pointer-events:none}}
 .place-label-icon{{background:none;border:none}}
+.map-tool{{background:#fff;border:1px solid #adb5bd;border-radius:4px;padding:3px 6px;font:12px sans-serif}}
+.place-search-input{{width:150px;font:12px sans-serif}}
+.measure-button{{font:12px sans-serif;cursor:pointer}}
 .province-label{{font:italic 13px sans-serif;color:#495057;text-align:center;
 text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}}
 </style>"""
@@ -165,13 +168,17 @@ def place_labels_data(gazetteer_file: str) -> dict:
 
 
 def add_place_labels(m: folium.Map, geometry: BorderGeometry) -> None:
-    """Towns (by importance and zoom) and country names, drawn offline from the bundled gazetteer."""
+    """Towns (by importance and zoom) and country names, drawn offline from the bundled gazetteer,
+    and the map tools that use them (coordinate readout, distance measure, place search)."""
     data = place_labels_data(str(config.get_path("data_dir") / "gazetteer" / "places.csv"))
     countries = [
         {"name": name.upper(), "lat": point.y, "lon": point.x, "min_zoom": 0, "kind": "country"}
         for name, point in zip(geometry.countries["name"], geometry.countries.representative_point(), strict=True)
     ]
     m.add_child(DataScript("place_labels.js", {"places": countries + data["places"]}))
+    # Coordinate readout, distance measure and place search: no plugin, no network.
+    towns = [{key: place[key] for key in ("name", "lat", "lon")} for place in data["places"]]
+    m.add_child(DataScript("map_tools.js", {"places": towns}))
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,49 @@ def test_play_steps_through_the_days(page):
     heading = page.page.get_by_text("events on ").first.inner_text()
     assert "18 Jan 2024" in heading or "19 Jan 2024" in heading
     assert page.errors == []
+
+
+def test_map_tools_work_offline(page):
+    frame = page.map
+    box = frame.locator(".leaflet-container").bounding_box()
+    frame.locator(".leaflet-container").hover(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    readout = frame.locator(".coordinate-readout").inner_text()
+    assert re.fullmatch(r"-?\d+\.\d{4}, -?\d+\.\d{4}", readout), readout
+    search = frame.locator(".place-search-input")
+    search.fill("Panjgur")
+    search.press("Enter")
+    page.page.wait_for_timeout(800)
+    lat, lon = page.map_center()
+    assert (round(lat, 1), round(lon, 1)) == (27.0, 64.1)
+    page.shot("10-map-tools")
+    assert page.blocked == []
+
+
+def test_measure_tool_in_the_standalone_map(chromium, curated, tmp_path):
+    from dashboard.briefing import make_export
+    from dashboard.filters import FilterSpec
+
+    path = tmp_path / "map.html"
+    path.write_bytes(make_export("html", curated, FilterSpec()))
+    tab = chromium.new_page(viewport={"width": 1200, "height": 800})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    tab.goto(path.as_uri())
+    tab.wait_for_selector(".event-marker")
+    tab.locator(".measure-button").click()
+    # Two points on the sea south of the coast, clear of every marker.
+    tab.mouse.click(700, 760)
+    tab.wait_for_timeout(600)  # not a double click
+    tab.mouse.click(900, 760)
+    measured = tab.locator(".measure-result").inner_text()
+    # Leaflet's own great-circle distance between the two clicked points, for comparison.
+    expected = tab.evaluate(
+        """() => { for (const k in window) { const v = window[k];
+               if (v instanceof L.Map) { const r = v.getContainer().getBoundingClientRect();
+                 const a = v.containerPointToLatLng([700 - r.left, 760 - r.top]);
+                 const b = v.containerPointToLatLng([900 - r.left, 760 - r.top]);
+                 return v.distance(a, b) / 1000; } } }"""
+    )
+    tab.screenshot(path=str(output_dir("browser/html_export") / "measure.png"))
+    tab.close()
+    kilometres = float(re.search(r"([\d.]+) km", measured).group(1))
+    assert kilometres == pytest.approx(expected, rel=0.01), measured

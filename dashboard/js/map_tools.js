@@ -1,0 +1,94 @@
+// Offline map tools on the map itself: a coordinate readout, a distance measure and a place search.
+// Trusted code; place names come from the bundled gazetteer and are set with textContent only.
+(function (map, data) {
+  "use strict";
+  var EARTH_KM = 6371.0088;
+
+  function km(a, b) {
+    var rad = Math.PI / 180, dLat = (b.lat - a.lat) * rad, dLon = (b.lng - a.lng) * rad;
+    var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+            Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * EARTH_KM * Math.asin(Math.sqrt(h));
+  }
+
+  function box(className) {
+    var div = L.DomUtil.create("div", "map-tool " + className);
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  }
+
+  // Coordinate readout: where the pointer is, in decimal degrees.
+  var readout = L.control({ position: "bottomright" });
+  readout.onAdd = function () {
+    var div = box("coordinate-readout");
+    div.textContent = "Move over the map for coordinates";
+    map.on("mousemove", function (e) {
+      div.textContent = e.latlng.lat.toFixed(4) + ", " + e.latlng.lng.toFixed(4);
+    });
+    return div;
+  };
+  readout.addTo(map);
+
+  // Distance measure: while on, each click adds a point; the total is the great-circle length.
+  var measure = L.control({ position: "topleft" });
+  measure.onAdd = function () {
+    var div = box("distance-measure");
+    var button = L.DomUtil.create("button", "measure-button", div);
+    button.type = "button";
+    button.textContent = "Measure";
+    var result = L.DomUtil.create("span", "measure-result", div);
+    var points = [], line = null, active = false;
+    function reset() {
+      points = [];
+      if (line) { map.removeLayer(line); line = null; }
+      result.textContent = "";
+    }
+    button.addEventListener("click", function () {
+      active = !active;
+      button.textContent = active ? "Stop measuring" : "Measure";
+      map.getContainer().style.cursor = active ? "crosshair" : "";
+      if (active) { reset(); result.textContent = " click points on the map"; }
+    });
+    map.on("click", function (e) {
+      if (!active) { return; }
+      points.push(e.latlng);
+      if (line) { map.removeLayer(line); }
+      line = L.polyline(points, { color: "#212529", weight: 2, dashArray: "2 6", interactive: false }).addTo(map);
+      var total = 0;
+      for (var i = 1; i < points.length; i++) { total += km(points[i - 1], points[i]); }
+      result.textContent = " " + total.toFixed(1) + " km";
+    });
+    return div;
+  };
+  measure.addTo(map);
+
+  // Place search: type a town, pick it, the map goes there.
+  var search = L.control({ position: "topleft" });
+  search.onAdd = function () {
+    var div = box("place-search");
+    var input = L.DomUtil.create("input", "place-search-input", div);
+    input.type = "search";
+    input.placeholder = "Go to a town…";
+    input.setAttribute("list", "place-search-names");
+    var list = L.DomUtil.create("datalist", "", div);
+    list.id = "place-search-names";
+    var byName = {};
+    data.places.forEach(function (place) {
+      var key = place.name.toLowerCase();
+      if (key in byName) { return; }
+      byName[key] = place;
+      var option = document.createElement("option");
+      option.value = place.name;
+      list.appendChild(option);
+    });
+    function go() {
+      var place = byName[input.value.trim().toLowerCase()];
+      if (place) { map.setView([place.lat, place.lon], Math.max(map.getZoom(), 8)); }
+    }
+    input.addEventListener("change", go);
+    input.addEventListener("keydown", function (e) { if (e.key === "Enter") { go(); } });
+    return div;
+  };
+  search.addTo(map);
+})
