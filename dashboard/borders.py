@@ -70,6 +70,18 @@ class BorderGeometry:
     def provinces_display(self) -> dict:
         return _simplified_geojson(self.provinces)
 
+    @cached_property
+    def memo(self) -> dict:
+        """Results derived from this geometry alone (area spans, drawing outlines), kept with it:
+        a cache keyed by the object's ``id`` could hand a new geometry an old one's results."""
+        return {}
+
+    @cached_property
+    def country_label_points(self) -> list[tuple[str, float, float]]:
+        """``(name, lat, lon)`` where each country's name is drawn (inside it)."""
+        points = self.countries.representative_point()
+        return [(name, float(p.y), float(p.x)) for name, p in zip(self.countries["name"], points, strict=True)]
+
     @property
     def border_km(self) -> float:
         return float(_GEOD.geometry_length(self.border)) / 1000

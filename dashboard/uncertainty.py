@@ -110,36 +110,28 @@ def _polygon(geometry: BorderGeometry, key: str) -> tuple[shapely.Geometry | Non
     return match.geometry.iat[0], country
 
 
-def _polygon_span(geometry: BorderGeometry, key: str) -> tuple[float, float, str]:
-    """Nearest and farthest km from the border over a province or country (cached per geometry)."""
-    return _spans(id(geometry), geometry, key)
-
-
 @cache
 def _transformer() -> Transformer:
     return Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 
 
-_SPAN_CACHE: dict[tuple[int, str], tuple[float, float, str]] = {}
+def _to_metric(xy: np.ndarray) -> np.ndarray:
+    return np.column_stack(_transformer().transform(xy[:, 0], xy[:, 1]))
 
 
-def _spans(geometry_id: int, geometry: BorderGeometry, key: str) -> tuple[float, float, str]:
-    cached = _SPAN_CACHE.get((geometry_id, key))
-    if cached is not None:
-        return cached
-    polygon, country = _polygon(geometry, key)
-    if polygon is None:
-        result = (np.nan, np.nan, country)
-    else:
-        to_metric = _transformer()
-        metric = shapely.transform(polygon, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
-        border = shapely.transform(geometry.border, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
-        near = 0.0 if metric.intersects(border) or metric.distance(border) < 1 else metric.distance(border) / 1000
-        vertices = shapely.points(shapely.get_coordinates(metric.boundary))
-        far = float(shapely.distance(vertices, border).max()) / 1000
-        result = (near, far, country)
-    _SPAN_CACHE[(geometry_id, key)] = result
-    return result
+def _polygon_span(geometry: BorderGeometry, key: str) -> tuple[float, float, str]:
+    """Nearest and farthest km from the border over a province or country, and its country (kept per geometry)."""
+    memo_key = ("span", key)
+    if memo_key not in geometry.memo:
+        polygon, country = _polygon(geometry, key)
+        if polygon is None:
+            geometry.memo[memo_key] = (np.nan, np.nan, country)
+        else:
+            metric, border = shapely.transform(polygon, _to_metric), shapely.transform(geometry.border, _to_metric)
+            near = 0.0 if metric.distance(border) < 1 else metric.distance(border) / 1000
+            vertices = shapely.points(shapely.get_coordinates(metric.boundary))
+            geometry.memo[memo_key] = (near, float(shapely.distance(vertices, border).max()) / 1000, country)
+    return geometry.memo[memo_key]
 
 
 def area_shapes(events: pd.DataFrame, geometry: BorderGeometry) -> dict[str, shapely.Geometry]:
@@ -189,17 +181,14 @@ def _from_metric() -> Transformer:
     return Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
 
 
-_DISPLAY_CACHE: dict[tuple[int, str], shapely.Geometry | None] = {}
-
-
 def _display_area(geometry: BorderGeometry, key: str) -> shapely.Geometry | None:
-    """A province or country outline simplified for drawing (cached per geometry)."""
-    cache_key = (id(geometry), key)
-    if cache_key not in _DISPLAY_CACHE:
+    """A province or country outline simplified for drawing (kept per geometry)."""
+    memo_key = ("outline", key)
+    if memo_key not in geometry.memo:
         polygon, _ = _polygon(geometry, key)
-        simple = None if polygon is None else polygon.simplify(AREA_TOLERANCE_DEG, preserve_topology=True)
-        _DISPLAY_CACHE[cache_key] = simple
-    return _DISPLAY_CACHE[cache_key]
+        outline = None if polygon is None else polygon.simplify(AREA_TOLERANCE_DEG, preserve_topology=True)
+        geometry.memo[memo_key] = outline
+    return geometry.memo[memo_key]
 
 
 def _display_countries(geometry: BorderGeometry) -> dict[str, shapely.Geometry]:
