@@ -29,14 +29,13 @@ from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
-from dashboard.record import fatalities_range_text, range_text, record_rows
+from dashboard.record import fatalities_range_texts, range_texts, record_rows
 from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
 
 TABLE_KEY = "event_table"
 UPLOAD_PARAM = "upload"
-LIST_TEXT_MAX = 5000  # above this many rows the list skips the per-row text columns
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 600  # the map's size on a laptop screen, for framing
 TIMELINE_KEY = "timeline"
 # The columns an analyst scans first come first, so they stay visible on a 1280 px screen.
@@ -111,7 +110,7 @@ def main() -> None:
         clicked = show_map(data, shown, colours, selected, spec)
     with right:
         show_detail(data, shown, selected)
-    if selected in set(shown["event_id"]):
+    if selected:  # current_selection keeps only an event in view
         show_claims(shown.loc[shown["event_id"] == selected].iloc[0])
     show_exports(data, spec)
     st.subheader("Events")
@@ -396,7 +395,7 @@ def current_selection(shown: pd.DataFrame) -> str | None:
 def show_map(
     data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None, spec: filters.FilterSpec
 ) -> str | None:
-    # The page's legend is drawn beside the map (show_legend), so it never covers a marker.
+    # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
     base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None))
     region = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
     whole = st.session_state.get("whole_region") == repr(spec)
@@ -433,7 +432,7 @@ def show_map(
 
 def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
     """Under the map: the legend of what is in view, the far places, and a way back to the whole region."""
-    st.html(mapview.page_legend_html(shown, colours))
+    st.html(mapview.page_legend_html(shown, colours, areas_shown=st.session_state.get("show_areas", True)))
     far = framing.far_places(shown)
     left, right = st.columns([4, 1])
     if far:
@@ -447,13 +446,7 @@ def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec
 
 
 def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
-    rows = list(shown.iterrows()) if len(shown) <= LIST_TEXT_MAX else []
-    listed = shown.assign(
-        distance_range=[range_text(e) for _, e in rows] if rows else "",
-        fatalities_shown=[fatalities_range_text(e) for _, e in rows]
-        if rows
-        else shown["fatalities"].astype("string").fillna("unknown"),
-    )
+    listed = shown.assign(distance_range=range_texts(shown), fatalities_shown=fatalities_range_texts(shown))
     table = listed[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
     table["Date"] = table["Date"].dt.date
     table["Crossed"] = table["Crossed"].astype(str)
@@ -531,7 +524,7 @@ def show_claims(event: pd.Series) -> None:
         for column, (side, lines) in zip(columns, grouped.items(), strict=True):
             column.caption(SIDE_WORDS.get(side, side))
             for line in lines:
-                column.text(line.removeprefix(SIDE_WORDS.get(side, side)).strip())
+                column.text(line)
 
 
 EXPORT_LABELS = {

@@ -148,9 +148,10 @@ def annotate(events: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def claims_by_side(text: str) -> dict[str, list[str]]:
-    """The ``claims`` text of one event, grouped by side for a side-by-side view."""
+    """The ``claims`` text of one event, grouped by side for a side-by-side view: each side's
+    lines without the side's own words (its column says them), "(claimant): claim [source]"."""
     grouped: dict[str, list[str]] = {}
     for line in filter(None, str(text).split(CLAIM_SEPARATOR)):
         side = next((s for s, words in SIDE_WORDS.items() if line.startswith(words)), "other")
-        grouped.setdefault(side, []).append(line)
+        grouped.setdefault(side, []).append(line.removeprefix(SIDE_WORDS[side]).strip())
     return grouped

@@ -35,8 +35,8 @@ class Dataset:
         """A digest of the events' content (every column but the geometry) and the claims: equal data,
         equal digest. Caches key on it, so a corrected file with the same name and row count is new data."""
         events = pd.DataFrame(self.events.drop(columns="geometry", errors="ignore"))
-        digest = hashlib.sha256(pd.util.hash_pandas_object(events.astype(str), index=False).to_numpy().tobytes())
-        digest.update(pd.util.hash_pandas_object(self.claims.astype(str), index=False).to_numpy().tobytes())
+        digest = hashlib.sha256(pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes())
+        digest.update(pd.util.hash_pandas_object(self.claims, index=False).to_numpy().tobytes())
         return digest.hexdigest()[:20]
 
 

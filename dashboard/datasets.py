@@ -31,7 +31,7 @@ def combine(curated: Dataset, imported: ImportResult, mode: str) -> Dataset:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose merge or replace")
     name = Path(imported.file).name
-    theirs = with_claim_columns(imported.events)
+    theirs = imported.events  # the importer gives them the claim columns (empty)
     if mode == "replace":
         return Dataset(theirs, curated.sources, curated.geometry, f"{name} ({imported.loaded})", curated.claims)
     events = pd.concat([curated.events, theirs], ignore_index=True)
@@ -41,7 +41,7 @@ def combine(curated: Dataset, imported: ImportResult, mode: str) -> Dataset:
 
 
 def with_claim_columns(events: pd.DataFrame) -> pd.DataFrame:
-    """Imported events carry no curated claims: the claim columns, empty."""
+    """Events saved without claim columns (an older GeoParquet): the claim columns, empty."""
     return events if "claims" in events.columns else annotate(events, empty_claims())
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard import config, safe_text, style, uncertainty
 from dashboard.borders import BorderGeometry
 from dashboard.map_elements import DataScript, Markup
-from dashboard.record import record_rows
+from dashboard.record import record_rows, target_note
 from dashboard.towns import TOWNS
 
 REGION_CENTER = (28.0, 63.6)
@@ -172,8 +172,8 @@ def add_place_labels(m: folium.Map, geometry: BorderGeometry) -> None:
     and the map tools that use them (coordinate readout, distance measure, place search)."""
     data = place_labels_data(str(config.get_path("data_dir") / "gazetteer" / "places.csv"))
     countries = [
-        {"name": name.upper(), "lat": point.y, "lon": point.x, "min_zoom": 0, "kind": "country"}
-        for name, point in zip(geometry.countries["name"], geometry.countries.representative_point(), strict=True)
+        {"name": name.upper(), "lat": lat, "lon": lon, "min_zoom": 0, "kind": "country"}
+        for name, lat, lon in geometry.country_label_points
     ]
     m.add_child(DataScript("place_labels.js", {"places": countries + data["places"]}))
     # Coordinate readout, distance measure and place search: no plugin, no network.
@@ -331,10 +331,7 @@ def _arrow_head(start: tuple[float, float], end: tuple[float, float], size_km: f
 
 def tooltip_text(event: pd.Series) -> str:
     """Date, type and actors as plain text; starts with the event id so a click can be traced."""
-    actors = event["actor1"] + (f" vs {event['actor2']}" if event["actor2"] else "")
-    claimed = event.get("target_claimed_by", "")
-    if claimed and event["actor2"]:
-        actors += " (target disputed)" if event.get("disputed") else f" (as {claimed} says)"
+    actors = event["actor1"] + (f" vs {event['actor2']}" if event["actor2"] else "") + target_note(event, short=True)
     rest = TOOLTIP_SEPARATOR.join([event["event_date"].strftime("%-d %b %Y"), event["event_type"], actors])
     return f"{event['event_id']}{TOOLTIP_SEPARATOR}{safe_text.cut(rest, TOOLTIP_MAX_CHARS)}"
 
@@ -390,10 +387,7 @@ def legend_html(actor_colours: dict[str, str]) -> str:
     )
 
 
-SHAPE_GLYPHS = {"circle": "●", "triangle": "▲", "square": "■", "diamond": "◆", "cross": "✖", "pentagon": "⬟"}
-
-
-def page_legend_html(events: pd.DataFrame, actor_colours: dict[str, str]) -> str:
+def page_legend_html(events: pd.DataFrame, actor_colours: dict[str, str], areas_shown: bool = True) -> str:
     """A legend of what is in view (actors, event types, lines and areas), for under the map.
 
     Only what ``events`` holds is listed; every name is escaped (it comes from
@@ -414,12 +408,12 @@ def page_legend_html(events: pd.DataFrame, actor_colours: dict[str, str]) -> str
         return f'<span style="display:inline-block;width:18px;vertical-align:middle;{css}"></span>'
 
     parts = [item(dot(colour), actor) for actor, colour in actors]
-    parts += [item(f'<span style="color:#495057">{SHAPE_GLYPHS[style.shape_for(k)]}</span>', k) for k in kinds]
+    parts += [item(f'<span style="color:#495057">{style.SHAPE_GLYPHS[style.shape_for(k)]}</span>', k) for k in kinds]
     parts.append(item(line(f"border-top:4px solid {style.BORDER_COLOUR}"), "Iran–Pakistan border"))
     if events["cross_border"].any():
         arrow = line(f"border-top:2px dashed {style.ARROW_COLOUR}")
         parts.append(item(arrow, "Cross-border strike, from the origin side"))
-    if (events["geo_precision"] >= 2).any():
+    if areas_shown and (events["geo_precision"] >= 2).any():
         area = '<span style="display:inline-block;width:12px;height:9px;border:1px dashed #495057"></span>'
         parts.append(item(area, "Where an imprecise place may lie"))
     return (

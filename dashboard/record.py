@@ -19,7 +19,16 @@ def fatalities_text(event: pd.Series, short: bool = False) -> str:
 
 def fatalities_range_text(event: pd.Series) -> str:
     """For the list: '9', '7–9' where sources disagree, or 'unknown' (never a blank that reads as zero)."""
-    best, low, high = event["fatalities"], event["fatalities_low"], event["fatalities_high"]
+    return _fatality_range(event["fatalities"], event["fatalities_low"], event["fatalities_high"])
+
+
+def fatalities_range_texts(events: pd.DataFrame) -> list[str]:
+    """``fatalities_range_text`` for every event (no per-row Series)."""
+    columns = (events["fatalities"], events["fatalities_low"], events["fatalities_high"])
+    return [_fatality_range(best, low, high) for best, low, high in zip(*columns, strict=True)]
+
+
+def _fatality_range(best: object, low: object, high: object) -> str:
     if pd.isna(best) and pd.isna(low) and pd.isna(high):
         return "unknown"
     low = best if pd.isna(low) else low
@@ -51,17 +60,25 @@ def coordinates_text(event: pd.Series) -> str:
 
 
 def distance_text(event: pd.Series) -> str:
-    """'78.6 km (anywhere from 53.6 to 103.6 km, over the area where it may lie)'."""
+    """'78.6 km from the point; 53.6–103.6 km over the area where it may lie'."""
     point = f"{float(event['distance_to_border_km']):.1f} km"
-    low, high = event.get("distance_min_km"), event.get("distance_max_km")
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return point
-    return f"{point} from the point; {range_text(event)} over the area where it may lie"
+    span = range_text(event)
+    return f"{point} from the point; {span} over the area where it may lie" if span else point
 
 
 def range_text(event: pd.Series) -> str:
-    """'53.6–103.6 km', one decimal (never rounded to whole km)."""
-    low, high = event.get("distance_min_km"), event.get("distance_max_km")
+    """'53.6–103.6 km', one decimal (never rounded to whole km); empty without a range."""
+    return _span(event.get("distance_min_km"), event.get("distance_max_km"))
+
+
+def range_texts(events: pd.DataFrame) -> list[str]:
+    """``range_text`` for every event (the list shows it on every rerun: no per-row Series)."""
+    if "distance_min_km" not in events.columns or "distance_max_km" not in events.columns:
+        return [""] * len(events)
+    return [_span(low, high) for low, high in zip(events["distance_min_km"], events["distance_max_km"], strict=True)]
+
+
+def _span(low: object, high: object) -> str:
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
     return f"{float(low):.1f}–{float(high):.1f} km"
@@ -77,12 +94,19 @@ def crossed_text(event: pd.Series) -> str:
     return "no"
 
 
+def target_note(event: pd.Series, short: bool = False) -> str:
+    """What follows actor2 when it is a claim: whose, or that the sides dispute it ("" otherwise)."""
+    claimed = event.get("target_claimed_by", "")
+    if not claimed or not event["actor2"]:
+        return ""
+    if event.get("disputed"):
+        return " (target disputed)" if short else " (the target is disputed: see the claims)"
+    return f" (as {claimed} says)"
+
+
 def actors_text(event: pd.Series) -> str:
     """'A vs B', saying whose claim the target is; the names as written when they differ."""
-    text = " vs ".join(x for x in (event["actor1"], event["actor2"]) if x)
-    claimed = event.get("target_claimed_by", "")
-    if claimed and event["actor2"]:
-        text += " (the target is disputed: see the claims)" if event.get("disputed") else f" (as {claimed} says)"
+    text = " vs ".join(x for x in (event["actor1"], event["actor2"]) if x) + target_note(event)
     written = [
         str(event.get(f"{c}_original", "") or "")
         for c in ("actor1", "actor2")

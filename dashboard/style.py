@@ -34,6 +34,8 @@ SHAPES = {
     "cross": ("X", "M3 1L8 6L13 1L15 3L10 8L15 13L13 15L8 10L3 15L1 13L6 8L1 3Z"),
     "pentagon": ("p", "M8 1L15 6.5L12.5 15H3.5L1 6.5Z"),
 }
+# The same shapes as text, where only text can be drawn (the page's legend under the map).
+SHAPE_GLYPHS = {"circle": "●", "triangle": "▲", "square": "■", "diamond": "◆", "cross": "✖", "pentagon": "⬟"}
 EVENT_TYPE_SHAPES = {
     "Explosions/Remote violence": "triangle",
     "Battles": "diamond",

@@ -266,13 +266,7 @@ def _claims_table(grouped: dict[str, list[str]], styles: dict) -> LongTable:
     """Each side's claims in its own column, so neither reads as the fact."""
     width = (PAGE[0] - 2 * MARGIN - 12) / len(grouped)
     header = [Paragraph(text(SIDE_WORDS.get(side, side)), styles["cell_head"]) for side in grouped]
-    cells = [
-        [
-            Paragraph(text(line.removeprefix(SIDE_WORDS.get(side, side)).strip(), QUOTE_MAX // 4), styles["claim"])
-            for line in lines
-        ]
-        for side, lines in grouped.items()
-    ]
+    cells = [[Paragraph(text(line, QUOTE_MAX // 4), styles["claim"]) for line in lines] for lines in grouped.values()]
     table = LongTable([header, cells], colWidths=[width] * len(grouped), hAlign="RIGHT")
     table.setStyle(
         TableStyle(

@@ -11,29 +11,29 @@
     return 2 * EARTH_KM * Math.asin(Math.sqrt(h));
   }
 
-  function box(className) {
-    var div = L.DomUtil.create("div", "map-tool " + className);
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
+  // One control in a map corner: a box that keeps its clicks and scrolls from the map, filled by `build`.
+  function tool(position, className, build) {
+    var control = L.control({ position: position });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-tool " + className);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      build(div);
+      return div;
+    };
+    control.addTo(map);
   }
 
   // Coordinate readout: where the pointer is, in decimal degrees.
-  var readout = L.control({ position: "bottomright" });
-  readout.onAdd = function () {
-    var div = box("coordinate-readout");
+  tool("bottomright", "coordinate-readout", function (div) {
     div.textContent = "Move over the map for coordinates";
     map.on("mousemove", function (e) {
       div.textContent = e.latlng.lat.toFixed(4) + ", " + e.latlng.lng.toFixed(4);
     });
-    return div;
-  };
-  readout.addTo(map);
+  });
 
   // Distance measure: while on, each click adds a point; the total is the great-circle length.
-  var measure = L.control({ position: "topleft" });
-  measure.onAdd = function () {
-    var div = box("distance-measure");
+  tool("topleft", "distance-measure", function (div) {
     var button = L.DomUtil.create("button", "measure-button", div);
     button.type = "button";
     button.textContent = "Measure";
@@ -59,14 +59,10 @@
       for (var i = 1; i < points.length; i++) { total += km(points[i - 1], points[i]); }
       result.textContent = " " + total.toFixed(1) + " km";
     });
-    return div;
-  };
-  measure.addTo(map);
+  });
 
   // Place search: type a town, pick it, the map goes there.
-  var search = L.control({ position: "topleft" });
-  search.onAdd = function () {
-    var div = box("place-search");
+  tool("topleft", "place-search", function (div) {
     var input = L.DomUtil.create("input", "place-search-input", div);
     input.type = "search";
     input.placeholder = "Go to a town…";
@@ -88,7 +84,5 @@
     }
     input.addEventListener("change", go);
     input.addEventListener("keydown", function (e) { if (e.key === "Enter") { go(); } });
-    return div;
-  };
-  search.addTo(map);
+  });
 })
