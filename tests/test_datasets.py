@@ -43,3 +43,14 @@ def test_curated_when_no_setting(monkeypatch):
     monkeypatch.delenv("BORDERMAP_DATA_FILE", raising=False)
     data, result = load_configured()
     assert result is None and data.label == f"Curated events ({CURATED_EVENTS})"
+
+
+def test_fingerprint_follows_the_content_not_the_label(curated):
+    from dataclasses import replace
+
+    same = replace(curated, events=curated.events.copy())
+    assert same.fingerprint == curated.fingerprint
+    corrected = curated.events.copy()
+    corrected.loc[0, "notes"] = corrected.loc[0, "notes"] + " (corrected)"
+    changed = replace(curated, events=corrected)  # same label, same row count
+    assert changed.label == curated.label and changed.fingerprint != curated.fingerprint

@@ -550,6 +550,16 @@ def test_pdf_table_stops_at_its_cap_and_says_where_the_rest_is(dataset, events, 
 def test_png_survives_a_very_long_caption_and_draws_dollars_literally(events, dataset):
     png = to_png(events, dataset.geometry, "Cost $5 and $6", "$x$ " + "word " * 20_000)
     assert decode(png).shape[:2] == (1000, 1600)
+    # The figure itself: every string it draws is plain text (no mathtext), the caption cut to its lines.
+    from matplotlib.text import Text
+
+    from dashboard.exporters.png_export import CAPTION_MAX_LINES, _compose
+
+    figure = _compose(events, dataset.geometry, "Cost $5 and $6", "$x$ " + "word " * 20_000, "now", "none")
+    texts = figure.findobj(Text)
+    assert texts and not any(t.get_parse_math() for t in texts)
+    [caption] = [t for t in texts if t.get_text().startswith("$x$")]
+    assert caption.get_text().count("\n") == CAPTION_MAX_LINES - 1 and caption.get_text().endswith("…")
 
 
 def test_png_draws_the_areas_of_imprecise_places_and_says_so(dataset):
