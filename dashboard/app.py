@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregate, config, filters, framing, mapview, offline, style
+from dashboard import aggregate, config, drawn_area, filters, framing, listing, mapview, offline, style
 from dashboard.briefing import make_export
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
@@ -29,7 +29,7 @@ from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
-from dashboard.record import fatalities_range_texts, range_texts, record_rows
+from dashboard.record import detail_html, fatalities_range_texts, range_texts, record_rows
 from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
@@ -38,6 +38,9 @@ TABLE_KEY = "event_table"
 UPLOAD_PARAM = "upload"
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 600  # the map's size on a laptop screen, for framing
 TIMELINE_KEY = "timeline"
+# The page's own style (no data in it): less empty space above the heading, so the map and the
+# selected event's lead fit a laptop screen.
+PAGE_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:4rem}</style>"
 # The columns an analyst scans first come first, so they stay visible on a 1280 px screen.
 LIST_COLUMNS = {
     "event_date": "Date",
@@ -49,6 +52,16 @@ LIST_COLUMNS = {
     "distance_range": "Km range (area)",
     "actor1": "Actor 1",
     "actor2": "Actor 2",
+}
+LIST_COLUMN_CONFIG = {
+    "Date": st.column_config.DateColumn(width="small"),
+    "Type": st.column_config.TextColumn(width="medium"),
+    "Location": st.column_config.TextColumn(width="medium"),
+    "Fatalities": st.column_config.TextColumn(width="small", help="A range where sources differ"),
+    # One decimal: 3.5 km is never shown as "4"; the range says how far it may be.
+    "Km to border": st.column_config.NumberColumn(format="%.1f", width="small", help="From the point"),
+    "Crossed": st.column_config.TextColumn(width="small"),
+    "Km range (area)": st.column_config.TextColumn(help="Nearest to farthest over the area it may lie in"),
 }
 
 
@@ -81,6 +94,7 @@ def active_dataset() -> tuple[Dataset, ImportResult | None]:
 
 def main() -> None:
     st.set_page_config(page_title="Iran–Pakistan border crisis map", page_icon="🗺️", layout="wide")
+    st.html(PAGE_CSS)
     unusable = config.problems()
     if unusable:
         notice(st.error, "The dashboard's settings cannot be used; fix these and reload.", "\n".join(unusable))
@@ -93,6 +107,7 @@ def main() -> None:
     if "initialised" not in st.session_state:
         restore_from_url(data)
     apply_timeline_brush(data)
+    apply_map_drawing()
     spec = sidebar_filters(data)
     shown = filters.apply(data.events, spec)
     apply_map_click(shown)
@@ -105,18 +120,18 @@ def main() -> None:
         show_import_report(imported)
     show_headline(shown)
     colours = style.actor_colours(data.events["actor1"])
-    left, right = st.columns([5, 2], gap="medium")
+    left, right = st.columns([7, 3], gap="medium")
     with left:
-        clicked = show_map(data, shown, colours, selected, spec)
+        show_map(data, shown, colours, selected, spec)
     with right:
         show_detail(data, shown, selected)
     if selected:  # current_selection keeps only an event in view
         show_claims(shown.loc[shown["event_id"] == selected].iloc[0])
     show_exports(data, spec)
     st.subheader("Events")
-    table_choice = show_table(shown, selected)
+    table_choice = show_table(shown, selected, spec)
     show_timeline(data, spec, colours)
-    resolve_selection(clicked, table_choice, selected)
+    resolve_selection(table_choice, selected)
 
 
 def notice(show, lead: str, detail: str = "") -> None:
@@ -169,6 +184,7 @@ def set_widgets(spec: filters.FilterSpec, data: Dataset) -> None:
     st.session_state["f_text"] = spec.text
     st.session_state["f_precise_only"] = spec.precise_only
     st.session_state["f_within_km"] = spec.within_km
+    st.session_state["f_area"] = drawn_area.to_text(spec.area)
 
 
 def write_url(spec: filters.FilterSpec, selected: str | None) -> None:
@@ -306,6 +322,7 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
             key="f_within_km",
             help="Only events whose point lies within this distance of the Iran–Pakistan border, either side.",
         )
+        area = area_filter()
         upload_panel()
         st.divider()
         st.selectbox(
@@ -339,7 +356,48 @@ def sidebar_filters(data: Dataset) -> filters.FilterSpec:
         text=text,
         precise_only=precise,
         within_km=None if within is None else float(within),
+        area=area,
     )
+
+
+def clear_area() -> None:
+    st.session_state["f_area"] = ""
+
+
+def area_filter() -> drawn_area.Corners:
+    """The drawn area: drawn with the map's "Draw area" tool, or typed or pasted as lat,lon; corners."""
+    text = st.text_input(
+        "Drawn area (lat,lon; corners)",
+        key="f_area",
+        max_chars=drawn_area.MAX_CORNERS * 24,
+        placeholder="Use 'Draw area' on the map",
+        help="Only events inside this polygon. Draw it with the map's 'Draw area' tool, or paste corners "
+        "as latitude,longitude separated by semicolons.",
+    )
+    if st.session_state.get("area_error"):
+        notice(st.warning, "The drawing on the map cannot be used as an area.", st.session_state.pop("area_error"))
+    if not text.strip():
+        return ()
+    try:
+        corners = drawn_area.parse(text)
+    except drawn_area.AreaError as err:
+        notice(st.warning, "This area is not used:", str(err))
+        return ()
+    st.button("Clear the drawn area", on_click=clear_area, key="clear_area")
+    return corners
+
+
+def apply_map_drawing() -> None:
+    """A polygon finished with the map's "Draw area" tool becomes the area filter (before the widget draws)."""
+    value = st.session_state.get("map")
+    drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
+    if not drawing or drawing == st.session_state.get("last_drawing"):
+        return
+    st.session_state["last_drawing"] = drawing
+    try:
+        st.session_state["f_area"] = drawn_area.to_text(drawn_area.from_geojson(drawing))
+    except drawn_area.AreaError as err:
+        st.session_state["area_error"] = str(err)
 
 
 def apply_timeline_brush(data: Dataset) -> None:
@@ -378,12 +436,20 @@ def show_headline(shown: pd.DataFrame) -> None:
 
 def apply_map_click(shown: pd.DataFrame) -> None:
     """A marker click the map reported (its value is in the session before the map draws) selects
-    its event in this same run, so the panel and the list follow without a second rerun."""
+    its event in this same run, so the panel and the list follow without a second rerun.
+
+    The map counts every click, so clicking again the marker clicked last (after choosing
+    another event in the list) is a new click too, not a repeat of an old value.
+    """
     value = st.session_state.get("map")
-    tooltip = value.get("last_object_clicked_tooltip") if isinstance(value, dict) else None
-    clicked = mapview.event_id_from_tooltip(tooltip, set(shown["event_id"]))
-    if clicked and clicked != st.session_state.get("last_click"):
-        st.session_state["last_click"] = clicked
+    if not isinstance(value, dict):
+        return
+    count = value.get("last_object_clicked_count")
+    if not count or count == st.session_state.get("last_click_count"):
+        return
+    st.session_state["last_click_count"] = count
+    clicked = mapview.event_id_from_tooltip(value.get("last_object_clicked_tooltip"), set(shown["event_id"]))
+    if clicked:  # a grid cell's or an arrow's tooltip names no event
         st.session_state["selected_id"] = clicked
 
 
@@ -392,11 +458,9 @@ def current_selection(shown: pd.DataFrame) -> str | None:
     return selected if selected in set(shown["event_id"]) else None
 
 
-def show_map(
-    data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None, spec: filters.FilterSpec
-) -> str | None:
+def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None, spec: filters.FilterSpec) -> None:
     # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
-    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None))
+    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None, draw_area=True))
     region = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
     whole = st.session_state.get("whole_region") == repr(spec)
     center, zoom = region if whole else framing.frame(shown, MAP_WIDTH_PX, MAP_HEIGHT_PX, region)
@@ -413,7 +477,13 @@ def show_map(
         mapview.build_event_layer, geometry=data.geometry, show_areas=st.session_state.get("show_areas", True)
     )
     layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, builder)
-    returned = ["last_object_clicked_tooltip", *(["bounds", "zoom"] if many else [])]
+    mapview.add_drawn_area(layer, spec.area)
+    returned = [
+        "last_object_clicked_tooltip",
+        "last_object_clicked_count",
+        "last_active_drawing",
+        *(["bounds", "zoom"] if many else []),
+    ]
     out = st_folium(
         base,
         key="map",
@@ -426,8 +496,6 @@ def show_map(
     )
     st.session_state["map_view"] = out
     show_map_footer(shown, colours, spec)
-    # A grid cell's tooltip names no event: only ids in the list select.
-    return mapview.event_id_from_tooltip((out or {}).get("last_object_clicked_tooltip"), set(shown["event_id"]))
 
 
 def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
@@ -445,43 +513,55 @@ def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec
         st.rerun()
 
 
-def show_table(shown: pd.DataFrame, selected: str | None) -> str | None:
-    listed = shown.assign(distance_range=range_texts(shown), fatalities_shown=fatalities_range_texts(shown))
-    table = listed[["event_id", *LIST_COLUMNS]].rename(columns=LIST_COLUMNS).set_index("event_id")
+def show_table(shown: pd.DataFrame, selected: str | None, spec: filters.FilterSpec) -> str | None:
+    """One page of the sorted list; the page holding the selected event comes into view when it changes."""
+    controls = st.columns([3, 2, 2, 4], vertical_alignment="bottom")
+    sort = controls[0].selectbox(
+        "Sort by", list(listing.SORTS), key="list_sort", format_func=lambda key: listing.SORTS[key][0]
+    )
+    size = controls[1].selectbox("Rows per page", listing.PAGE_SIZES, key="list_page_size")
+    order = listing.sort_order(shown, sort)
+    follow = (selected, sort, size, repr(spec))
+    if follow != st.session_state.get("list_follow"):  # a new selection, sort or filter: show its row
+        st.session_state["list_follow"] = follow
+        st.session_state["list_page"] = listing.page_of(shown, order, selected, size) or 1
+    pages = listing.page_count(len(shown), size)
+    st.session_state["list_page"] = min(max(int(st.session_state.get("list_page", 1)), 1), pages)
+    number = controls[2].number_input("Page", min_value=1, max_value=pages, step=1, key="list_page")
+    current = listing.page(shown, order, number, size)
+    controls[3].caption(current.caption)
+    rows = current.rows
+    listed = rows.assign(distance_range=range_texts(rows), fatalities_shown=fatalities_range_texts(rows))
+    # Positions, not ids, index the table: the id goes last, so the columns read first fit a laptop screen.
+    table = listed[[*LIST_COLUMNS, "event_id"]].rename(columns={**LIST_COLUMNS, "event_id": "Event id"})
+    table = table.reset_index(drop=True)
     table["Date"] = table["Date"].dt.date
     table["Crossed"] = table["Crossed"].astype(str)
-    positions = [int(i) for i in (table.index == selected).nonzero()[0]]
+    ids = list(rows["event_id"])
+    positions = [i for i, event_id in enumerate(ids) if event_id == selected]
     # Streamlit keeps a selection as row positions, which go stale when the
-    # filter changes: a key made of the rows and the selection starts afresh.
-    key = f"{TABLE_KEY}_{hashlib.sha1(('|'.join(table.index) + f'#{selected}').encode()).hexdigest()[:12]}"
+    # page changes: a key made of the rows and the selection starts afresh.
+    key = f"{TABLE_KEY}_{hashlib.sha1(('|'.join(ids) + f'#{selected}').encode()).hexdigest()[:12]}"
     state = st.dataframe(
         table,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         selection_default={"selection": {"rows": positions}},
-        height=min(38 + 35 * len(table), 460),
+        # Tall enough for the whole page: nothing scrolls inside the list, so the selected row is in sight.
+        height=38 + 35 * max(len(table), 1),
         width="stretch",
-        column_config={
-            # One decimal: 3.5 km is never shown as "4"; the range says how far it may be.
-            "Km to border": st.column_config.NumberColumn(format="%.1f", help="From the point"),
-            "Km range (area)": st.column_config.TextColumn(help="Nearest to farthest over the area it may lie in"),
-        },
+        hide_index=True,
+        column_config=LIST_COLUMN_CONFIG,
     )
-    rows = state.selection.rows if state else []
-    return str(table.index[rows[0]]) if rows and rows[0] < len(table) else None
+    chosen = state.selection.rows if state else []
+    return ids[chosen[0]] if chosen and chosen[0] < len(ids) else None
 
 
-def resolve_selection(clicked: str | None, table_choice: str | None, selected: str | None) -> None:
-    """A new map click, or a changed list row, becomes the selection."""
-    chosen = selected
-    if clicked and clicked != st.session_state.get("last_click"):
-        st.session_state["last_click"] = clicked
-        chosen = clicked
-    elif table_choice != selected:
-        chosen = table_choice
-    if chosen != selected:
-        st.session_state["selected_id"] = chosen
+def resolve_selection(table_choice: str | None, selected: str | None) -> None:
+    """A changed list row becomes the selection (map clicks are taken before the map draws)."""
+    if table_choice != selected:
+        st.session_state["selected_id"] = table_choice
         st.rerun()
 
 
@@ -491,25 +571,11 @@ def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> Non
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
         return
     event = shown.loc[shown["event_id"] == selected].iloc[0]
-    rows = detail_order([(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"])
-    with st.container(border=True, height=560):
-        for label, value in rows:
-            if label == "Quoted passage":
-                st.markdown(f"**{label}**")
-                st.text(value)  # shown as text: never rendered as markup
-            else:
-                st.text(f"{label}: {value}")
+    rows = [(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"]
+    with st.container(border=True, height=MAP_HEIGHT_PX - 40):
+        st.html(detail_html(rows))  # every value escaped: shown as text, never as markup
         if event.get("claims", ""):
             st.caption("The sides' claims are shown side by side under the map.")
-
-
-# What an analyst reads first: what, when, where (with its precision), who says so; then the rest.
-DETAIL_FIRST = ("Type", "Date", "Location", "Place precision", "Quoted passage", "Source", "Actors", "Fatalities")
-
-
-def detail_order(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    rank = {label: i for i, label in enumerate(DETAIL_FIRST)}
-    return sorted(rows, key=lambda row: rank.get(row[0], len(DETAIL_FIRST)))
 
 
 def show_claims(event: pd.Series) -> None:

@@ -56,19 +56,31 @@ def make_export(
 
         return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
     if fmt == "html":
-        return standalone_map_html(events, data, basemap, text, show_areas)
+        return standalone_map_html(events, data, basemap, text, show_areas, spec.area)
     if fmt == "png":
         from dashboard.exporters.png_export import to_png
 
         return to_png(
-            events, data.geometry, TITLE, text, scale, generated_at, basemap_note="none", show_areas=show_areas
+            events,
+            data.geometry,
+            TITLE,
+            text,
+            scale,
+            generated_at,
+            basemap_note="none",
+            show_areas=show_areas,
+            drawn_area=spec.area,
         )
     from dashboard.exporters.pdf_export import to_pdf
 
-    return to_pdf(events, data.sources, data.geometry, TITLE, text, generated_at, show_areas=show_areas)
+    return to_pdf(
+        events, data.sources, data.geometry, TITLE, text, generated_at, show_areas=show_areas, drawn_area=spec.area
+    )
 
 
-def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text: str, show_areas: bool = True) -> bytes:
+def standalone_map_html(
+    events: pd.DataFrame, data: Dataset, basemap: str, text: str, show_areas: bool = True, drawn_area: tuple = ()
+) -> bytes:
     """The interactive map as one file that opens from disk with no network.
 
     Above the page's aggregation threshold it draws the grid cells the page
@@ -77,6 +89,8 @@ def standalone_map_html(events: pd.DataFrame, data: Dataset, basemap: str, text:
     colours = style.actor_colours(events["actor1"])
     m = mapview.build_base_map(data.geometry, basemap, colours)
     builder = partial(mapview.build_event_layer, geometry=data.geometry, show_areas=show_areas)
-    aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, builder).add_to(m)
+    layer = aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, builder)
+    mapview.add_drawn_area(layer, drawn_area)
+    layer.add_to(m)
     m.get_root().header.add_child(mapview.title_element(TITLE, text))
     return offline.standalone_html(m).encode("utf-8")

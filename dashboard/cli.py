@@ -18,7 +18,7 @@ import stat
 import sys
 from pathlib import Path
 
-from dashboard import config, mapview
+from dashboard import config, drawn_area, mapview
 from dashboard.curated import check_file, load_claims, load_registry
 from dashboard.datasets import load_configured
 from dashboard.exporters import FORMATS
@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--search", default="", help="text to find in location or notes")
     export.add_argument("--precise-only", action="store_true", help="only precise dates and places")
     export.add_argument("--within-km", type=float, help="only events within this many km of the border")
+    export.add_argument(
+        "--area", type=drawn_area_arg, help="only events inside this polygon: 'lat,lon;lat,lon;lat,lon' (a link's area)"
+    )
     export.add_argument("--basemap", default="none", choices=list(mapview.BASEMAP_LABELS), help="map tiles")
     export.add_argument("--scale", type=int, default=1, choices=[1, 2], help="PNG size: 1 (1600 px) or 2 (print)")
     export.add_argument(
@@ -52,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data", type=Path, help="events file to use (ACLED, UCDP GED, GeoJSON, project CSV)")
     export.add_argument("--merge", action="store_true", help="with --data: add to the curated events")
     return parser
+
+
+def drawn_area_arg(text: str) -> tuple:
+    try:
+        return drawn_area.parse(text)
+    except drawn_area.AreaError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def iso_date(text: str) -> dt.date:
@@ -108,6 +118,7 @@ def run_export(args: argparse.Namespace) -> int:
             text=args.search,
             precise_only=args.precise_only,
             within_km=args.within_km,
+            area=args.area or (),
         )
     except ValueError as err:
         print(f"export: {err}", file=sys.stderr)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
+from dashboard import drawn_area
+
 MAX_WITHIN_KM = 2000.0
 CRISIS_START = dt.date(2024, 1, 16)
 CRISIS_END = dt.date(2024, 1, 29)
@@ -39,6 +41,7 @@ class FilterSpec:
     text: str = ""  # searched in location and notes
     precise_only: bool = False  # day-precise dates and place-precise (1, 2) locations
     within_km: float | None = None  # the point lies within this many km of the border, either side
+    area: drawn_area.Corners = ()  # the point lies in this drawn polygon of (lat, lon) corners
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -49,6 +52,8 @@ class FilterSpec:
             raise ValueError(f"distance to the border {self.within_km:g} km: expected 0 to {MAX_WITHIN_KM:g} km")
         for name in LIST_FIELDS:
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+        if self.area:
+            object.__setattr__(self, "area", drawn_area.normalise(self.area))
         object.__setattr__(self, "text", self.text.strip())
 
     @property
@@ -81,6 +86,8 @@ def apply(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= (events["date_precision"] == "day") & (events["geo_precision"] <= 2)
     if spec.within_km is not None:
         keep &= events["distance_to_border_km"] <= spec.within_km
+    if spec.area:
+        keep &= drawn_area.contains(spec.area, events["latitude"].to_numpy(), events["longitude"].to_numpy())
     return events[keep.to_numpy()]
 
 
@@ -122,6 +129,8 @@ def describe(spec: FilterSpec, count: int | None = None) -> str:
         parts.append("with a precise date and place")
     if spec.within_km is not None:
         parts.append(f"within {spec.within_km:g} km of the Iran–Pakistan border")
+    if spec.area:
+        parts.append(drawn_area.describe(spec.area))
     return " ".join([subject, *[p for p in parts if p]]) + "."
 
 
@@ -155,6 +164,7 @@ QUERY_KEYS = {
     "text": "q",
     "precise_only": "precise",
     "within_km": "near",
+    "area": "area",
 }
 
 
@@ -167,7 +177,9 @@ def to_query(spec: FilterSpec) -> dict[str, str | list[str]]:
             continue
         value = getattr(spec, f.name)
         key = QUERY_KEYS[f.name]
-        if isinstance(value, tuple):
+        if f.name == "area":
+            query[key] = drawn_area.to_text(value)
+        elif isinstance(value, tuple):
             query[key] = list(value)
         elif isinstance(value, bool):
             query[key] = "1"
@@ -227,6 +239,12 @@ def from_query(query: Mapping[str, str | Sequence[str]]) -> tuple[FilterSpec, li
             values["within_km"] = km
         else:
             notices.append(f"Ignored near={raw!r}: expected a distance from 0 to {MAX_WITHIN_KM:g} km.")
+    raw = last("area")
+    if raw:
+        try:
+            values["area"] = drawn_area.parse(raw)
+        except drawn_area.AreaError as err:
+            notices.append(f"Ignored area={raw[:80]!r}: {err}.")
     if values.get("start") and values.get("end") and values["start"] > values["end"]:
         notices.append(f"Ignored the dates {values['start']} to {values['end']}: the start is after the end.")
         values.pop("start"), values.pop("end")

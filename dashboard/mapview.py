@@ -52,7 +52,8 @@ text-shadow:0 0 3px #fff;pointer-events:none}}
 .place-label-icon{{background:none;border:none}}
 .map-tool{{background:#fff;border:1px solid #adb5bd;border-radius:4px;padding:3px 6px;font:12px sans-serif}}
 .place-search-input{{width:150px;font:12px sans-serif}}
-.measure-button{{font:12px sans-serif;cursor:pointer}}
+.measure-button,.draw-button,.draw-finish{{font:12px sans-serif;cursor:pointer}}
+.drawn-area{{pointer-events:none}}
 .province-label{{font:italic 13px sans-serif;color:#495057;text-align:center;
 text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none}}
 </style>"""
@@ -86,8 +87,13 @@ def basemap_choices() -> list[str]:
     return names
 
 
-def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colours: dict | None = None) -> folium.Map:
-    """Countries, provinces and the border, framed on the border region."""
+def build_base_map(
+    geometry: BorderGeometry, basemap: str = "none", actor_colours: dict | None = None, draw_area: bool = False
+) -> folium.Map:
+    """Countries, provinces and the border, framed on the border region.
+
+    ``draw_area`` adds the tool that draws a polygon filter (the live page only: a saved map has no
+    page to filter)."""
     m = folium.Map(location=REGION_CENTER, zoom_start=REGION_ZOOM, tiles=None, max_zoom=18, control_scale=True)
     _add_tiles(m, basemap)
     m.get_root().header.add_child(Markup(MAP_CSS))
@@ -121,7 +127,7 @@ def build_base_map(geometry: BorderGeometry, basemap: str = "none", actor_colour
         interactive=False,
     ).add_to(m)
     _add_province_labels(m, geometry)
-    add_place_labels(m, geometry)
+    add_place_labels(m, geometry, draw_area)
     if actor_colours is not None:
         m.get_root().html.add_child(Markup(legend_html(actor_colours)))
     return m
@@ -167,7 +173,7 @@ def place_labels_data(gazetteer_file: str) -> dict:
     return {"places": labels}
 
 
-def add_place_labels(m: folium.Map, geometry: BorderGeometry) -> None:
+def add_place_labels(m: folium.Map, geometry: BorderGeometry, draw_area: bool = False) -> None:
     """Towns (by importance and zoom) and country names, drawn offline from the bundled gazetteer,
     and the map tools that use them (coordinate readout, distance measure, place search)."""
     data = place_labels_data(str(config.get_path("data_dir") / "gazetteer" / "places.csv"))
@@ -178,7 +184,7 @@ def add_place_labels(m: folium.Map, geometry: BorderGeometry) -> None:
     m.add_child(DataScript("place_labels.js", {"places": countries + data["places"]}))
     # Coordinate readout, distance measure and place search: no plugin, no network.
     towns = [{key: place[key] for key in ("name", "lat", "lon")} for place in data["places"]]
-    m.add_child(DataScript("map_tools.js", {"places": towns}))
+    m.add_child(DataScript("map_tools.js", {"places": towns, "draw": draw_area}))
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
@@ -214,6 +220,12 @@ def build_event_layer(
     areas = uncertainty.area_shapes(events, geometry) if show_areas and geometry is not None else {}
     layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id, areas)))
     return layer
+
+
+def add_drawn_area(layer: folium.FeatureGroup, corners: tuple) -> None:
+    """Outline the filter's drawn area (numbers only) on ``layer``; nothing when there is none."""
+    if corners:
+        layer.add_child(DataScript("drawn_area.js", {"corners": [list(corner) for corner in corners]}))
 
 
 def event_layer_data(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.safe_text import html_text
 from dashboard.schema import DATE_PRECISION_WORDS, GEO_PRECISION_WORDS
 
 
@@ -152,3 +153,32 @@ def record_rows(event: pd.Series, sources: pd.DataFrame | None = None) -> list[t
     if event.get("location_mismatch", False):
         rows.insert(8, ("Warning", f"the coordinates lie outside the declared country ({event['country']})"))
     return [(label, str(value)) for label, value in rows if value]
+
+
+# What an analyst reads first: what, when, where (with its precision), who says so; then the rest.
+DETAIL_FIRST = ("Type", "Date", "Location", "Place precision", "Quoted passage", "Source", "Actors", "Fatalities")
+
+
+def detail_order(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    rank = {label: i for i, label in enumerate(DETAIL_FIRST)}
+    return sorted(rows, key=lambda row: rank.get(row[0], len(DETAIL_FIRST)))
+
+
+DETAIL_CSS = (
+    ".event-detail{font:14px/1.4 'Source Sans Pro',sans-serif;color:#262730}"
+    ".event-detail p{margin:0 0 6px}.event-detail b{font-weight:600}"
+    ".event-detail blockquote{margin:2px 0 8px;padding:4px 8px;border-left:3px solid #adb5bd;"
+    "background:#f8f9fa;white-space:pre-wrap;overflow-wrap:anywhere}"
+)
+
+
+def detail_html(rows: list[tuple[str, str]]) -> str:
+    """The record as compact HTML in ``detail_order``: every label and value escaped (values come from
+    data files), the quoted passage set apart as a quotation."""
+    parts = [f"<style>{DETAIL_CSS}</style><div class='event-detail'>"]
+    for label, value in detail_order(rows):
+        if label == "Quoted passage":
+            parts.append(f"<p><b>{html_text(label)}</b></p><blockquote>{html_text(value)}</blockquote>")
+        else:
+            parts.append(f"<p><b>{html_text(label)}:</b> {html_text(value)}</p>")
+    return "".join(parts) + "</div>"

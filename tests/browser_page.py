@@ -87,6 +87,19 @@ class Page:
     def list_count(self) -> int:
         return int(self.page.get_by_test_id("stMetricValue").first.inner_text())
 
+    def marker(self, event_id: str):
+        """The marker of ``event_id`` among those in the visible map, found by hovering for its tooltip."""
+        markers = self.map.locator(".event-marker")
+        for i in range(markers.count()):
+            marker = markers.nth(i)
+            if not marker.is_visible() or not in_view(marker):
+                continue  # framed out of view (a capital far from the border)
+            marker.hover(force=True)
+            tip = self.map.locator(".leaflet-tooltip").last
+            if tip.count() and tip.inner_text().startswith(event_id):
+                return marker
+        raise AssertionError(f"no marker in view for {event_id}")
+
     def map_center(self) -> tuple[float, float]:
         return tuple(
             self.map.evaluate(
@@ -97,3 +110,11 @@ class Page:
 
     def shot(self, step: str) -> None:
         self.page.screenshot(path=str(self.folder / f"{step}.png"), full_page=True)
+
+
+def in_view(marker) -> bool:
+    """Whether the marker lies inside its map's visible area (it can be hovered)."""
+    return marker.evaluate(
+        """e => { const r = e.getBoundingClientRect(), m = e.closest('.leaflet-container').getBoundingClientRect();
+                 return r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom; }"""
+    )

@@ -66,6 +66,25 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def app_url(chromium):
+    """The page served on localhost for one test module."""
+    from browser_page import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium, app_url, request):
+    """A fresh tab on the page, named after the test (its screenshots' folder)."""
+    from browser_page import Page
+
+    tab = Page(chromium, app_url, request.node.name)
+    yield tab
+    tab.page.close()
+
+
 def output_dir(name: str) -> Path:
     """Where a browser test leaves its screenshots for a person to look at."""
     folder = OUTPUT_DIR / name

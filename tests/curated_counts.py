@@ -9,10 +9,10 @@ import pandas as pd
 from dashboard.config import events_path
 from dashboard.filters import CRISIS_END, CRISIS_START
 
-_RAW = pd.read_csv(events_path(), dtype=str, keep_default_na=False)
-_DATES = pd.to_datetime(_RAW["event_date"]).dt.date
+RAW = pd.read_csv(events_path(), dtype=str, keep_default_na=False)  # the curated file as text
+_DATES = pd.to_datetime(RAW["event_date"]).dt.date
 
-CURATED_EVENTS = len(_RAW)
+CURATED_EVENTS = len(RAW)
 CRISIS_EVENTS = int(((_DATES >= CRISIS_START) & (_DATES <= CRISIS_END)).sum())
 
 

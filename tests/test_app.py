@@ -4,11 +4,13 @@ import datetime as dt
 import json
 import re
 
+import pandas as pd
 import pytest
-from curated_counts import CURATED_EVENTS
+from curated_counts import CURATED_EVENTS, RAW
 from map_payload import events_drawn, payloads
 from streamlit.testing.v1 import AppTest
 
+from dashboard import listing
 from dashboard.config import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -21,8 +23,17 @@ def run(query: dict | None = None) -> AppTest:
     return at.run()
 
 
+PAGE = listing.PAGE_SIZES[0]  # the list's rows per page unless the analyst chooses another
+
+
 def listed(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value.index)
+    """The ids on the list's page in view."""
+    return list(at.dataframe[0].value["Event id"])
+
+
+def detail(at: AppTest) -> str:
+    """The selected event's record as the page draws it (escaped HTML)."""
+    return next(h.proto.body for h in at.get("html") if "event-detail" in h.proto.body)
 
 
 def plain(markdown: str) -> str:
@@ -38,7 +49,7 @@ def test_default_view_has_no_exception():
     at = run()
     assert not at.exception
     assert sentence(at) == f"{CURATED_EVENTS} events at any date."
-    assert len(listed(at)) == CURATED_EVENTS
+    assert len(listed(at)) == min(CURATED_EVENTS, PAGE)
     assert [m.label for m in at.metric] == [
         "Events",
         "Fatalities",
@@ -82,8 +93,8 @@ def test_url_restores_filters_and_selection():
     assert sentence(at).startswith(
         f"{len(listed(at))} events from 16 Jan 2024 to 29 Jan 2024 of type Diplomatic action"
     )
-    assert any("IRPK-2024-0129-VISIT" in t.value for t in at.text)
-    assert any("Quoted passage" in m.value for m in at.markdown)
+    assert "<b>Event id:</b> IRPK-2024-0129-VISIT" in detail(at)
+    assert "<b>Quoted passage</b>" in detail(at)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +110,7 @@ def test_bad_url_falls_back_with_notice(query, notice):
     at = run(query)
     assert not at.exception
     assert any(notice in plain(w.value) for w in at.sidebar.warning)
-    assert len(listed(at)) == CURATED_EVENTS
+    assert len(listed(at)) == min(CURATED_EVENTS, PAGE)
 
 
 def test_map_component_gets_the_filtered_markers():
@@ -172,8 +183,7 @@ def test_disputed_strike_shows_both_sides_claims_side_by_side():
     assert any("Claims, side by side" in m.value for m in at.markdown)
     sides = {c.value for c in at.caption}
     assert {"Iran says", "Pakistan says"} <= sides
-    texts = " ".join(t.value for t in at.text)
-    assert "the target is disputed" in texts  # actor2 is a claim, never shown as plain fact
+    assert "the target is disputed" in detail(at)  # actor2 is a claim, never shown as plain fact
 
 
 def test_list_shows_one_decimal_and_the_distance_range():
@@ -198,7 +208,7 @@ def map_layer(at: AppTest) -> str:
 
 def test_list_says_unknown_and_ranges_for_fatalities(curated):
     at = run()
-    table = at.dataframe[0].value
+    table = at.dataframe[0].value.set_index("Event id")
     assert "None" not in set(table["Fatalities"]) and "<NA>" not in set(table["Fatalities"])
     strike = curated.events.set_index("event_id").loc["IRPK-2024-0118-STRIKE"]
     assert table.loc["IRPK-2024-0118-STRIKE", "Fatalities"] == f"{strike['fatalities_low']}–{strike['fatalities_high']}"
@@ -245,3 +255,30 @@ def test_stepping_forward_moves_a_day_and_the_page_follows(curated):
     at.sidebar.selectbox(key="play_step").set_value("week").run()
     at.sidebar.button(key="step_forward").click().run()
     assert at.sidebar.date_input(key="f_dates").value == (dt.date(2024, 1, 17), dt.date(2024, 1, 23))
+
+
+def test_the_list_pages_through_every_event_in_the_chosen_order():
+    at = run()
+    at.selectbox(key="list_page_size").set_value(10).run()
+    at.selectbox(key="list_sort").set_value("date_desc").run()
+    pages = listing.page_count(CURATED_EVENTS, 10)
+    seen = []
+    for number in range(1, pages + 1):
+        at.number_input(key="list_page").set_value(number).run()
+        assert not at.exception
+        seen += listed(at)
+    assert len(seen) == len(set(seen)) == CURATED_EVENTS
+    dates = pd.to_datetime(RAW.set_index("event_id").loc[seen, "event_date"])
+    assert dates.is_monotonic_decreasing
+    assert f"of {CURATED_EVENTS} (page {pages} of {pages})" in " ".join(c.value for c in at.caption)
+
+
+def test_a_selection_brings_its_page_into_view():
+    at = run()
+    at.selectbox(key="list_page_size").set_value(10).run()
+    last = RAW.assign(day=pd.to_datetime(RAW["event_date"])).sort_values("day", kind="stable")["event_id"].iloc[-1]
+    assert last not in listed(at)
+    at.session_state["selected_id"] = last
+    at.run()
+    assert last in listed(at)
+    assert at.number_input(key="list_page").value == listing.page_count(CURATED_EVENTS, 10)

@@ -46,3 +46,23 @@ def test_caption_names_filter_and_data(curated):
 def test_unknown_format_is_refused(curated):
     with pytest.raises(ValueError, match="unknown export format 'docx'"):
         make_export("docx", curated, CRISIS)
+
+
+AREA = ((26.0, 62.0), (26.0, 64.5), (28.0, 64.5), (28.0, 62.0))
+
+
+def test_a_drawn_area_is_outlined_on_the_picture(curated):
+    from dashboard.exporters.png_export import to_png
+
+    inside = apply(curated.events, FilterSpec(area=AREA))
+    when = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+    # Same events, same caption: only the outline can tell the two pictures apart.
+    plain = to_png(inside, curated.geometry, "t", "c", generated_at=when)
+    outlined = to_png(inside, curated.geometry, "t", "c", generated_at=when, drawn_area=AREA)
+    assert outlined != plain
+
+
+def test_a_drawn_area_is_outlined_on_the_html_map(curated):
+    html = make_export("html", curated, FilterSpec(area=AREA)).decode()
+    assert '{"corners":[[26.0,62.0],[26.0,64.5],[28.0,64.5],[28.0,62.0]]}' in html
+    assert "inside a drawn area (4 corners" in html

@@ -13,26 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_page import Page, running_app
 from conftest import output_dir
 from curated_counts import CRISIS_EVENTS, CURATED_EVENTS
 
 from dashboard.config import REPO_ROOT
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url(chromium):
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def page(chromium, app_url, request):
-    tab = Page(chromium, app_url, request.node.name)
-    yield tab
-    tab.page.close()
 
 
 def test_page_loads_without_errors_or_network(page):
@@ -58,8 +44,7 @@ def test_date_range_changes_marker_count(page, app_url):
 
 
 def test_marker_click_shows_detail(page):
-    strike = page.map.locator(".event-marker").nth(_marker_index(page, "IRPK-2024-0116-STRIKE"))
-    strike.click()
+    page.marker("IRPK-2024-0116-STRIKE").click()
     page.settle()
     page.shot("03-marker-clicked")
     assert page.page.get_by_text("Event id: IRPK-2024-0116-STRIKE").count() == 1
@@ -91,19 +76,6 @@ def test_download_delivers_a_file(page):
     rows = list(csv.DictReader(io.StringIO(body, newline="")))
     assert len(rows) == CURATED_EVENTS and all(row["event_id"].startswith("IRPK-") for row in rows)
     page.shot("05-downloaded")
-
-
-def _marker_index(page: Page, event_id: str) -> int:
-    """Position of an event's marker, found by hovering for its tooltip."""
-    markers = page.map.locator(".event-marker")
-    for i in range(markers.count()):
-        if not markers.nth(i).is_visible() or not _in_view(markers.nth(i)):
-            continue  # framed out of view (a capital far from the border)
-        markers.nth(i).hover(force=True)
-        tip = page.map.locator(".leaflet-tooltip").last
-        if tip.count() and tip.inner_text().startswith(event_id):
-            return i
-    raise AssertionError(f"no marker for {event_id}")
 
 
 def test_html_export_draws_every_event_with_network_blocked(chromium, curated, tmp_path):
@@ -141,14 +113,6 @@ def test_upload_merges_and_reports_rejections(page):
     assert page.list_count() == CURATED_EVENTS + 4
     assert page.marker_count() == CURATED_EVENTS + 4
     assert page.errors == []
-
-
-def _in_view(marker) -> bool:
-    """Whether the marker lies inside its map's visible area (it can be hovered)."""
-    return marker.evaluate(
-        """e => { const r = e.getBoundingClientRect(), m = e.closest('.leaflet-container').getBoundingClientRect();
-                 return r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom; }"""
-    )
 
 
 def test_crisis_is_framed_and_the_legend_covers_nothing(page):

@@ -129,3 +129,21 @@ def test_export_within_km_of_the_border(tmp_path):
     assert main(["export", "--format", "geojson", "--within-km", "50", "--out", str(out)]) == 0
     features = json.loads(out.read_bytes())["features"]
     assert features and all(f["properties"]["distance_to_border_km"] <= 50 for f in features)
+
+
+def test_export_inside_a_drawn_area(tmp_path, capsys):
+    import json
+
+    from dashboard import drawn_area
+
+    corners = "26,62;26,64.5;28,64.5;28,62"
+    out = tmp_path / "area.geojson"
+    assert main(["export", "--format", "geojson", "--area", corners, "--out", str(out)]) == 0
+    features = json.loads(out.read_bytes())["features"]
+    lon, lat = zip(*(f["geometry"]["coordinates"] for f in features), strict=True)
+    assert features and drawn_area.contains(drawn_area.parse(corners), lat, lon).all()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--format", "csv", "--area", "26,62;27,63", "--out", str(tmp_path / "x.csv")])
+    assert exit_info.value.code == 2
+    assert "2 corners" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 import streamlit as st
@@ -210,9 +211,39 @@ def test_page_notices_show_untrusted_text_literally(hostile_page, query_key, key
         not_evaluated(markdown)
         rendered_safely(markdown)
     # What the list holds, the map draws: no event text broke the map's data.
-    listed = list(at.dataframe[0].value.index)
+    listed = list(at.dataframe[0].value["Event id"])
     layer = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
-    assert [event["id"] for event in events_drawn(layer)] == listed
+    drawn = [event["id"] for event in events_drawn(layer)]
+    assert set(listed) <= set(drawn)
+    assert len(drawn) == len(set(drawn)) == int(at.metric[0].value)
+
+
+class _Tags(HTMLParser):
+    """Every tag and attribute in a piece of HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.append((tag, attrs))
+
+
+@pytest.mark.parametrize("key", ["jinja_expression", "img_onerror", "script_close", "markdown_link"])
+def test_the_selected_events_record_is_text_only(hostile_page, key):
+    """The detail panel is HTML made by the page: every value from the file stays text in it."""
+    chosen = loaded_id(key, "notes")
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.query_params["event"] = chosen
+    at.run()
+    assert not at.exception
+    detail = next(h.proto.body for h in at.get("html") if "event-detail" in h.proto.body)
+    not_evaluated(detail)
+    tags = _Tags()
+    tags.feed(detail)
+    assert {tag for tag, _ in tags.seen} <= {"style", "div", "p", "b", "blockquote"}
+    assert all(attrs in ([], [("class", "event-detail")]) for _, attrs in tags.seen)
+    assert safe_text.html_text(stored(PAYLOADS[key])) in detail
 
 
 @pytest.mark.parametrize(

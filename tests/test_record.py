@@ -62,3 +62,22 @@ def test_claims_and_whose_target_it_is_are_in_the_record():
     disputed = dict(record_rows(event(target_claimed_by="Iran and Pakistan", disputed=True)))
     assert "the target is disputed" in disputed["Actors"]
     assert rows["Claim"] == "Iran says (FM): hit militants [s1]"
+
+
+def test_the_detail_leads_with_what_when_where_and_the_quote_all_escaped():
+    from dashboard.record import DETAIL_FIRST, detail_html
+
+    rows = [
+        ("Event id", "E1"),
+        ("Notes", "<img src=x onerror=alert(1)> {{ 7*7 }}"),
+        ("Quoted passage", "He said <b>no</b>."),
+        ("Date", "2024-01-16 (the exact day is known)"),
+        ("Location", "Panjgur"),
+        ("Type", "Strike"),
+    ]
+    html = detail_html(rows)
+    labels = [label for label in DETAIL_FIRST if f"<b>{label}" in html]
+    assert labels == ["Type", "Date", "Location", "Quoted passage"]
+    assert html.index("<b>Quoted passage") < html.index("<b>Event id") < html.index("<b>Notes")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "{{" not in html and "<blockquote>He said &lt;b&gt;no&lt;/b&gt;.</blockquote>" in html

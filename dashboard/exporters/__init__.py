@@ -18,6 +18,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from dashboard import drawn_area
 from dashboard.filters import FilterSpec, to_query
 
 
@@ -87,6 +88,9 @@ def _filter_parts(spec: FilterSpec) -> list[str]:
         parts.append("precise")
     if spec.within_km is not None:
         parts.append(f"within-{_slug(f'{spec.within_km:g}')}-km")
+    if spec.area:  # the corners are in the caption and the link; the name tells areas apart
+        digest = hashlib.sha256(drawn_area.to_text(spec.area).encode()).hexdigest()[:6]
+        parts.append(f"drawn-area-{digest}")
     return parts
 
 

@@ -89,6 +89,7 @@ def to_pdf(
     caption: str,
     generated_at: dt.datetime | None = None,
     show_areas: bool = True,
+    drawn_area: tuple = (),
 ) -> bytes:
     """Map, table and quoted sources of ``events`` as PDF bytes.
 
@@ -96,7 +97,7 @@ def to_pdf(
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
     stamp = generated_text(generated_at)
-    png = to_png(events, geometry, title, caption, scale=2, generated_at=generated_at, show_areas=show_areas)
+    png = to_png(events, geometry, title, caption, 2, generated_at, show_areas=show_areas, drawn_area=drawn_area)
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
     styles = _styles()
     story = [

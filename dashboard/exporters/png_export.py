@@ -56,6 +56,7 @@ def to_png(
     generated_at: dt.datetime | None = None,
     basemap_note: str = "none",
     show_areas: bool = True,
+    drawn_area: tuple = (),
 ) -> bytes:
     """The filtered events on the border region, as PNG bytes.
 
@@ -63,13 +64,14 @@ def to_png(
     ``generated_at`` defaults to now; a naive time is taken as UTC.
     ``show_areas`` draws where each imprecise event may lie (up to
     ``AREAS_MAX`` events; a denser map would be one grey wash).
+    ``drawn_area`` (the filter's polygon of (lat, lon) corners) is outlined.
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
     if scale not in (1, 2, 3, 4):
         raise ValueError(f"PNG export: scale {scale!r} is not one of 1, 2, 3, 4")
     stamp = generated_text(generated_at)
     with rc_context(RC):
-        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas)
+        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas, drawn_area)
         buffer = io.BytesIO()
         metadata = {"Title": safe_text.for_picture(title, 1000), "Description": safe_text.for_picture(caption, 2000)}
         figure.savefig(
@@ -102,6 +104,7 @@ def _compose(
     stamp: str,
     basemap_note: str,
     show_areas: bool = True,
+    drawn_area: tuple = (),
 ) -> Figure:
     figure = Figure(figsize=FIGURE_IN)
     FigureCanvasAgg(figure)
@@ -110,7 +113,10 @@ def _compose(
     map_box = (MARGIN_PT, FOOTER_PT, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - FOOTER_PT)
     colours = style.actor_colours(events["actor1"])
     areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= AREAS_MAX else {}
-    _draw_maps(figure, events, geometry, colours, map_box, page, areas)
+    axes = _draw_maps(figure, events, geometry, colours, map_box, page, areas)
+    if drawn_area:
+        for ax in axes:
+            _outline(ax, drawn_area)
     _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page, areas=bool(areas))
     _footer(figure, stamp, basemap_note, len(events), page)
     for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
@@ -142,12 +148,13 @@ def _draw_maps(
     box: tuple,
     page: tuple,
     areas: dict | None = None,
-) -> None:
-    """The main map, and a detail inset of the border strip when far events make it small."""
+) -> list:
+    """The main map, and a detail inset of the border strip when far events make it small; returns their axes."""
     frame = map_frame.plan_frame(events, box[2], box[3])
     ax = figure.add_axes(_fraction(box, page))
+    drawn = [ax]
     if map_frame.detail_needed(frame):
-        _draw_with_inset(figure, ax, events, geometry, colours, frame, box, page, areas)
+        drawn.append(_draw_with_inset(figure, ax, events, geometry, colours, frame, box, page, areas))
     else:
         static_map.draw_map(ax, events, geometry, frame, colours, place_areas=areas)
     if events.empty:
@@ -163,6 +170,17 @@ def _draw_maps(
             bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#adb5bd", "alpha": 0.95},
             zorder=20,
         )
+    return drawn
+
+
+def _outline(ax, corners: tuple) -> None:
+    """The drawn area the filter keeps events in: a dashed outline, kept to the axes' view."""
+    ring = [*corners, corners[0]]
+    x, y = map_frame.project([lon for _, lon in ring], [lat for lat, _ in ring])
+    limits = ax.get_xlim(), ax.get_ylim()
+    ax.plot(x, y, color=static_map.INK, linewidth=1.6, linestyle=(0, (5, 3)), zorder=6)
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
 
 
 def _draw_with_inset(
@@ -175,7 +193,7 @@ def _draw_with_inset(
     box: tuple,
     page: tuple,
     areas: dict | None = None,
-) -> None:
+):
     """The overview with the border strip outlined, and the strip larger in an inset that covers no event."""
     inset_pt = (round(box[2] * INSET_SHARE[0]), round(box[3] * INSET_SHARE[1]))
     detail = map_frame.plan_detail(events, geometry, *inset_pt)
@@ -204,6 +222,7 @@ def _draw_with_inset(
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         zorder=20,
     )
+    return inset_ax
 
 
 def _fraction(box: tuple, page: tuple) -> tuple[float, float, float, float]:

@@ -61,6 +61,61 @@
     });
   });
 
+  // Draw an area (the live page only): click its corners, then Finish. The polygon is handed to the
+  // page as a drawing (the "draw:created" event streamlit-folium reports), where it becomes a filter.
+  if (data.draw) {
+    tool("topleft", "area-draw", function (div) {
+      var button = L.DomUtil.create("button", "draw-button", div);
+      button.type = "button";
+      button.textContent = "Draw area";
+      var finish = L.DomUtil.create("button", "draw-finish", div);
+      finish.type = "button";
+      finish.textContent = "Finish";
+      finish.style.display = "none";
+      var hint = L.DomUtil.create("span", "draw-hint", div);
+      var corners = [], outline = null, active = false;
+      function clear() {
+        corners = [];
+        if (outline) { map.removeLayer(outline); outline = null; }
+      }
+      function stop() {
+        active = false;
+        clear();
+        button.textContent = "Draw area";
+        finish.style.display = "none";
+        hint.textContent = "";
+        map.getContainer().style.cursor = "";
+        map.doubleClickZoom.enable();
+      }
+      button.addEventListener("click", function () {
+        if (active) { stop(); return; }
+        active = true;
+        clear();
+        button.textContent = "Cancel";
+        hint.textContent = " click the corners on the map";
+        map.getContainer().style.cursor = "crosshair";
+        map.doubleClickZoom.disable();
+      });
+      finish.addEventListener("click", function () {
+        if (corners.length < 3) { return; }
+        var area = L.polygon(corners.slice());
+        stop();
+        map.fire("draw:created", { layer: area, layerType: "polygon" });
+      });
+      map.on("click", function (e) {
+        if (!active) { return; }
+        corners.push(e.latlng);
+        if (outline) { map.removeLayer(outline); }
+        outline = L.polygon(corners, { color: "#212529", weight: 2, dashArray: "6 4", fillOpacity: 0.05,
+                                       interactive: false }).addTo(map);
+        finish.style.display = corners.length >= 3 ? "" : "none";
+        hint.textContent = " " + corners.length + (corners.length === 1 ? " corner" : " corners") +
+                           (corners.length >= 3 ? "" : ": click more");
+      });
+      map.getContainer().addEventListener("keydown", function (e) { if (e.key === "Escape" && active) { stop(); } });
+    });
+  }
+
   // Place search: type a town, pick it, the map goes there.
   tool("topleft", "place-search", function (div) {
     var input = L.DomUtil.create("input", "place-search-input", div);
