@@ -121,10 +121,10 @@ def main() -> None:
     show_headline(shown)
     colours = style.actor_colours(data.events["actor1"])
     left, right = st.columns([7, 3], gap="medium")
+    with right:  # first: the record reaches the page before the map is built
+        show_detail(data, shown, selected)
     with left:
         show_map(data, shown, colours, selected, spec)
-    with right:
-        show_detail(data, shown, selected)
     if selected:  # current_selection keeps only an event in view
         show_claims(shown.loc[shown["event_id"] == selected].iloc[0])
     show_exports(data, spec)

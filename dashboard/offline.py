@@ -46,17 +46,16 @@ DEFAULT_BASE_URL = "../../app/static/vendor"
 _LOCAL_BY_FILENAME: dict[str, str] = {
     "leaflet.js": "leaflet/leaflet.js",
     "leaflet.css": "leaflet/leaflet.css",
-    "jquery.min.js": "jquery/jquery.min.js",
     "leaflet.markercluster.js": "leaflet.markercluster/leaflet.markercluster.js",
     "MarkerCluster.css": "leaflet.markercluster/MarkerCluster.css",
     "MarkerCluster.Default.css": "leaflet.markercluster/MarkerCluster.Default.css",
 }
 # Assets for icon markers and Bootstrap widgets: not shipped, because the dashboard uses
 # only vector layers. Dropping them is safe unless something like folium.Icon is used,
-# which localize refuses below.
-_DROPPED = re.compile(r"bootstrap|awesome|glyphicons", re.IGNORECASE)
+# which localize refuses below. jQuery: folium lists it for every map, but nothing the
+# dashboard draws uses it, and loading it delayed the live map (its scripts load one by one).
+_DROPPED = re.compile(r"bootstrap|awesome|glyphicons|jquery", re.IGNORECASE)
 _CDN = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_JQUERY_VERSIONED = re.compile(r"^jquery-[\d.]+(\.min\.js)$")
 
 _SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>\s*</script\s*>", re.IGNORECASE)
 # Looser than _SCRIPT_SRC (no closing tag needed): for finding URLs, not replacing tags.
@@ -89,7 +88,7 @@ def _local_file(url: str) -> str | None:
         raise ValueError(f"asset {url!r} is not one of the vendored files in {VENDOR_DIR}")
     if _DROPPED.search(path):
         return None
-    filename = _JQUERY_VERSIONED.sub(r"jquery\1", path.rsplit("/", 1)[-1])
+    filename = path.rsplit("/", 1)[-1]
     if filename in _LOCAL_BY_FILENAME:
         return _LOCAL_BY_FILENAME[filename]
     raise ValueError(
@@ -112,6 +111,12 @@ def _refuse_unsupported(m: folium.Map) -> None:
                 "branca ColorMap needs d3 (https://d3js.org/d3.v4.min.js, "
                 "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js), "
                 "which is not shipped offline; draw the legend as HTML instead"
+            )
+        if isinstance(el, folium.Popup) or getattr(el, "objects_to_stay_in_front", None):
+            # Their templates call jQuery's $(...), which the maps do not load (nothing else needs it).
+            raise ValueError(
+                f"{type(el).__name__} {'popups' if isinstance(el, folium.Popup) else 'keep_in_front'} need jQuery, "
+                "which the offline maps do not load; build popups in dashboard/js (see event_layer.js) instead"
             )
 
 
@@ -156,7 +161,8 @@ def localize(m: folium.Map, base_url: str = DEFAULT_BASE_URL) -> folium.Map:
     ------
     ValueError
         If the map needs a CDN asset that is neither vendored nor deliberately dropped
-        (the message names it), or uses folium.Icon / a branca ColorMap.
+        (the message names it), or uses folium.Icon, a branca ColorMap, a folium.Popup or
+        keep_in_front.
     """
     _refuse_unsupported(m)
     base_url = base_url.rstrip("/")

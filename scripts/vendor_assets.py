@@ -1,9 +1,9 @@
 """Copy the JS/CSS the folium maps need into static/vendor/ so they draw offline.
 
-Run at build time (``python scripts/vendor_assets.py``) with the ``xstatic-leaflet``,
-``xstatic-leaflet-markercluster`` and ``xstatic-jquery`` packages installed. The copied
-files are committed, so the app itself never needs those packages. Each library gets its
-licence text next to it, and ``static/vendor/README.md`` is rewritten to match.
+Run at build time (``python scripts/vendor_assets.py``) with the ``xstatic-leaflet`` and
+``xstatic-leaflet-markercluster`` packages installed. The copied files are committed, so the
+app itself never needs those packages. Each library gets its licence text next to it, and
+``static/vendor/README.md`` is rewritten to match.
 """
 
 from __future__ import annotations
@@ -113,15 +113,6 @@ LIBRARIES = [
         spdx="MIT",
         license_text=_MIT.format(copyright="Copyright 2012 David Leaver"),
         homepage="https://github.com/Leaflet/Leaflet.markercluster",
-    ),
-    Library(
-        folder="jquery",
-        module="xstatic.pkg.jquery",
-        dist="XStatic-jQuery",
-        files={"jquery.min.js": "jQuery, minified (folium lists it as a Map dependency)"},
-        spdx="MIT",
-        license_text=_MIT.format(copyright="Copyright OpenJS Foundation and other contributors, https://openjsf.org/"),
-        homepage="https://jquery.com",
     ),
 ]
 

@@ -30,7 +30,7 @@ def build_map() -> folium.Map:
     folium.GeoJson(SQUARE, tooltip="square").add_to(m)
     folium.PolyLine([[25.3, 61.0], [29.5, 62.0]], color="red").add_to(m)
     for name, lat, lon in CIRCLES:
-        folium.CircleMarker([lat, lon], radius=7, fill=True, tooltip=name, popup=name).add_to(m)
+        folium.CircleMarker([lat, lon], radius=7, fill=True, tooltip=name).add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)
     for lat, lon in [(30.18, 67.0), (30.2, 67.05)]:
         folium.Marker([lat, lon], tooltip="clustered").add_to(cluster)
@@ -70,7 +70,7 @@ def test_localized_map_loads_only_vendored_files():
     assert external_asset_urls(html) == []
     assert not re.search(r"bootstrap|awesome|glyphicons", html, re.IGNORECASE)
     links = st_folium_links(m)
-    assert len(links) == 6  # leaflet js+css, jquery, markercluster js + 2 css
+    assert len(links) == 5  # leaflet js+css, markercluster js + 2 css (no jQuery: nothing uses it)
     for url in links:
         assert url in html
         assert vendored_file(url, DEFAULT_BASE_URL).is_file()
@@ -79,8 +79,20 @@ def test_localized_map_loads_only_vendored_files():
 def test_localize_takes_base_url_and_is_idempotent():
     m = localize(localize(build_map(), "/app/static/vendor/"), "/app/static/vendor")
     links = st_folium_links(m)
-    assert len(links) == 6
+    assert len(links) == 5
     assert all(vendored_file(url, "/app/static/vendor").is_file() for url in links)
+
+
+@pytest.mark.parametrize("needs_jquery", ["popup", "keep_in_front"])
+def test_elements_that_need_jquery_are_refused(needs_jquery):
+    m = build_map()
+    marker = folium.CircleMarker([27.0, 63.0], radius=5).add_to(m)
+    if needs_jquery == "popup":
+        folium.Popup("a popup").add_to(marker)
+    else:
+        m.keep_in_front(marker)
+    with pytest.raises(ValueError, match="need jQuery"):
+        localize(m)
 
 
 def test_localize_after_render_forgets_dropped_links():
@@ -151,7 +163,7 @@ def test_vendored_leaflet_is_the_version_folium_asks_for():
 
 
 def test_vendored_files_carry_their_licences():
-    for lib in ("leaflet", "leaflet.markercluster", "jquery"):
+    for lib in ("leaflet", "leaflet.markercluster"):
         assert (VENDOR_DIR / lib / "LICENSE").stat().st_size > 500
         assert f"`{lib}/LICENSE`" in (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
 

@@ -4,6 +4,12 @@
   "use strict";
   var EARTH_KM = 6371.0088;
 
+  // In the live page (streamlit-folium), clicks are counted from 0 while the page's default for the
+  // count is None: starting from null (null + 1 is 1) makes the map's first report equal that
+  // default, so opening the page costs no second run. Absent in a saved map.
+  var shared = window.__GLOBAL_DATA__;
+  if (shared && shared.last_object_clicked_count === 0) { shared.last_object_clicked_count = null; }
+
   function km(a, b) {
     var rad = Math.PI / 180, dLat = (b.lat - a.lat) * rad, dLon = (b.lng - a.lng) * rad;
     var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
