@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -112,6 +112,13 @@ def canonical_country(name: str) -> str:
     return COUNTRY_ALIASES.get(str(name).strip().lower(), str(name).strip())
 
 
+def canonical_countries(names: pd.Series) -> pd.Series:
+    """``canonical_country`` of each name, worked out once per distinct name (a million rows hold a few)."""
+    codes, distinct = pd.factorize(names, use_na_sentinel=False)
+    spelt = np.array([canonical_country(name) for name in distinct], dtype=object)
+    return pd.Series(spelt[codes], index=names.index, dtype=object)
+
+
 def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFrame:
     """Add where each event lies and how it relates to the border.
 
@@ -134,8 +141,8 @@ def join_events(events: pd.DataFrame, geometry: BorderGeometry) -> gpd.GeoDataFr
     points["admin1_geo"] = _polygon_name(points, geometry.provinces)
     distance_km, nearest = _nearest_on_line(points.geometry, geometry.border)
     points["distance_to_border_km"] = np.round(distance_km, 1)
-    declared = points["country"].map(canonical_country)
-    origin = points.get("origin_country", pd.Series("", index=points.index)).fillna("").map(canonical_country)
+    declared = canonical_countries(points["country"])
+    origin = canonical_countries(points.get("origin_country", pd.Series("", index=points.index)).fillna(""))
     points["location_mismatch"] = _mismatch(points, declared, geometry.countries)
     from dashboard.uncertainty import add_uncertainty  # it builds on this module
 
@@ -178,19 +185,50 @@ def distance_to_line_km(points: gpd.GeoSeries, line: shapely.Geometry) -> np.nda
 
 
 def _nearest_on_line(points: gpd.GeoSeries, line: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """Distance in km to, and lon/lat of, the nearest point of ``line``."""
+    """Distance in km to, and lon/lat of, the nearest point of ``line``.
+
+    The nearest point is found in UTM 41N (``METRIC_CRS``): first the nearest
+    segment of the line, from a tree of its segments, then the nearest point on
+    that segment, so each point costs a tree lookup rather than a pass over
+    every vertex of the line. The distance is then measured on the ellipsoid.
+    """
     if len(points) == 0:
         return np.zeros(0), np.zeros((0, 2))
-    to_metric = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
-    to_wgs = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
-    mx, my = to_metric.transform(lon, lat)
-    metric_line = shapely.transform(line, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
-    nearest = shapely.shortest_line(shapely.points(mx, my), metric_line)
+    mx, my = _to_metric().transform(lon, lat)
+    metric_points = shapely.points(mx, my)
+    segments, tree = _segment_tree(line)
+    found = tree.query_nearest(metric_points, all_matches=False)
+    nearest_segment = np.empty(len(points), dtype=np.int64)
+    nearest_segment[found[0]] = found[1]
+    nearest = shapely.shortest_line(metric_points, segments[nearest_segment])
     end = shapely.get_coordinates(shapely.get_point(nearest, 1))
-    nlon, nlat = to_wgs.transform(end[:, 0], end[:, 1])
+    nlon, nlat = _to_wgs().transform(end[:, 0], end[:, 1])
     _, _, metres = _GEOD.inv(lon, lat, nlon, nlat)
     return np.asarray(metres) / 1000, np.column_stack([nlon, nlat])
+
+
+@cache
+def _to_metric() -> Transformer:
+    return Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+
+
+@cache
+def _to_wgs() -> Transformer:
+    return Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+
+
+@lru_cache(maxsize=32)
+def _segment_tree(line: shapely.Geometry) -> tuple[np.ndarray, shapely.STRtree]:
+    """The line's two-point segments in UTM 41N and a tree of them (kept per line: shapely
+    geometries hash by value, so a changed line is a new entry)."""
+    metric = shapely.transform(line, lambda xy: np.column_stack(_to_metric().transform(xy[:, 0], xy[:, 1])))
+    parts = [shapely.get_coordinates(part) for part in shapely.get_parts(metric)]  # a line or its parts
+    pairs = [np.stack([xy[:-1], xy[1:]], axis=1) for xy in parts if len(xy) >= 2]
+    if not pairs:
+        raise ValueError("the line has no segment")
+    segments = shapely.linestrings(np.concatenate(pairs))
+    return segments, shapely.STRtree(segments)
 
 
 def _mismatch(points: gpd.GeoDataFrame, declared: pd.Series, countries: gpd.GeoDataFrame) -> pd.Series:

@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry, canonical_country
+from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry, canonical_countries
 
 PRECISE_RADIUS_KM = 2.0
 DEFAULT_RADIUS_KM = 25.0
@@ -65,7 +65,7 @@ def add_uncertainty(points: pd.DataFrame, geometry: BorderGeometry) -> pd.DataFr
     circle = ~np.isnan(r)
     low = np.where(circle, np.maximum(0.0, d - np.nan_to_num(r)), np.nan)
     high = np.where(circle, d + np.nan_to_num(r), np.nan)
-    declared = points["country"].map(canonical_country).to_numpy(dtype=object)
+    declared = canonical_countries(points["country"]).to_numpy(dtype=object)
     landed = points["country_geo"].to_numpy(dtype=object)
     clipped = (declared == landed) & pd.Series(declared).isin(BORDER_SIDES).to_numpy()
     # The sides of the border the area reaches.
@@ -78,7 +78,7 @@ def add_uncertainty(points: pd.DataFrame, geometry: BorderGeometry) -> pd.DataFr
         low[rows], high[rows], side[rows] = near, far, country
     points["distance_min_km"] = np.round(low, 1)
     points["distance_max_km"] = np.round(high, 1)
-    origin = points.get("origin_country", pd.Series("", index=points.index)).fillna("").map(canonical_country)
+    origin = canonical_countries(points.get("origin_country", pd.Series("", index=points.index)).fillna(""))
     origin = origin.to_numpy(dtype=object)
     crossed = np.where(origin == "", "no", np.where(straddles, "possibly", np.where(side == origin, "no", "yes")))
     points["crossed"] = pd.Categorical(crossed, categories=CROSSED)
@@ -91,7 +91,7 @@ def _area_keys(points: pd.DataFrame, geometry: BorderGeometry) -> np.ndarray:
     admin1 = points.get("admin1", pd.Series("", index=points.index)).fillna("").astype(str)
     admin1_geo = points["admin1_geo"].fillna("").astype(str)
     country = points["country_geo"].fillna("").astype(str)
-    country = country.where(country != "", points["country"].map(canonical_country))
+    country = country.where(country != "", canonical_countries(points["country"]))
     keys = np.where(
         admin1.isin(provinces),
         "province:" + admin1,
@@ -154,7 +154,7 @@ def area_shapes(events: pd.DataFrame, geometry: BorderGeometry) -> dict[str, sha
         x, y = _transformer().transform(sub["longitude"].to_numpy(float), sub["latitude"].to_numpy(float))
         discs = shapely.buffer(shapely.points(x, y), r_m, quad_segs=16)
         discs = shapely.transform(discs, _to_wgs)
-        declared = sub["country"].map(canonical_country).to_numpy(dtype=object)
+        declared = canonical_countries(sub["country"]).to_numpy(dtype=object)
         reach = (sub["distance_to_border_km"].to_numpy(float) * 1000 < r_m) & (
             declared == sub["country_geo"].to_numpy(dtype=object)
         )

@@ -77,3 +77,24 @@ def test_location_mismatch(geometry, declared, lat, lon, mismatch):
 def test_country_aliases():
     assert canonical_country(" iran (Islamic Republic of) ") == "Iran"
     assert canonical_country("Oman") == "Oman"
+
+
+def test_nearest_point_on_the_border_is_the_one_the_whole_line_gives(geometry):
+    """The segment tree finds the same nearest point as measuring against the whole line."""
+    import geopandas as gpd
+    import numpy as np
+    from pyproj import Transformer
+
+    from dashboard.borders import METRIC_CRS, WGS84, _nearest_on_line
+
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(57, 70, 2000), rng.uniform(24, 33, 2000)
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84)
+    _, nearest = _nearest_on_line(points, geometry.border)
+    to_metric = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+    to_wgs = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    line = shapely.transform(geometry.border, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
+    whole = shapely.shortest_line(shapely.points(*to_metric.transform(lon, lat)), line)
+    end = shapely.get_coordinates(shapely.get_point(whole, 1))
+    expected = np.column_stack(to_wgs.transform(end[:, 0], end[:, 1]))
+    assert np.abs(nearest - expected).max() < 1e-9

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.borders import MISMATCH_TOLERANCE_KM, BorderGeometry, canonical_country, join_events
+from dashboard.borders import MISMATCH_TOLERANCE_KM, BorderGeometry, canonical_countries, join_events
 from dashboard.importers.report import Report
 
 EXPECTED_NEW_ID = "an id not already loaded (the existing events have one with this id)"
@@ -116,11 +116,6 @@ def check_outside_unjoined(frame: pd.DataFrame, rows: np.ndarray, report: Report
     if points.empty:
         return
     check_outside(join_events(points, geometry), points.index.to_numpy(), frame, report, geometry)
-
-
-def canonical_countries(names: pd.Series) -> pd.Series:
-    """``canonical_country`` of each name, computed once per distinct name."""
-    return names.map({name: canonical_country(name) for name in names.unique()})
 
 
 def _point_text(frame: pd.DataFrame) -> pd.Series:
