@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 from dashboard import config, drawn_area, mapview
@@ -54,7 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--data", type=Path, help="events file to use (ACLED, UCDP GED, GeoJSON, project CSV)")
     export.add_argument("--merge", action="store_true", help="with --data: add to the curated events")
+    load = commands.add_parser(
+        "import", help="read, check and join an events file once, and save it as GeoParquet for the page to load"
+    )
+    load.add_argument("file", type=Path, help="ACLED or UCDP export, GeoJSON points, or the project's CSV")
+    load.add_argument("--out", required=True, help="the GeoParquet file to write (ending .parquet)")
+    load.add_argument(
+        "--max-mb",
+        type=float,
+        default=IMPORT_MAX_MB,
+        help=f"refuse a file bigger than this many MiB (default {IMPORT_MAX_MB:,}; the page's upload limit "
+        "is for uploads only)",
+    )
     return parser
+
+
+IMPORT_MAX_MB = 4096
 
 
 def drawn_area_arg(text: str) -> tuple:
@@ -225,4 +241,56 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "validate":
         return run_validate(args.file)
+    if args.command == "import":
+        return run_import(args)
     return run_export(args)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``import FILE --out events.parquet``: the importer's checks and join, then one atomic write of
+    the events and, beside them, the rejection report (its header only when nothing was rejected)."""
+    from dashboard.columnar import write_events_parquet
+    from dashboard.curated import load_curated
+    from dashboard.datasets import gazetteer
+    from dashboard.exporters import report_filename
+    from dashboard.exporters.atomic import atomic_write
+    from dashboard.exporters.csv_export import table_to_csv
+    from dashboard.importers import import_file
+    from dashboard.progress import TerminalProgress
+
+    out = Path(args.out)
+    problem = out_problem(args.out) or ("" if out.suffix.lower() == ".parquet" else f"--out {out}: end it .parquet")
+    if not args.max_mb > 0:
+        problem = f"--max-mb {args.max_mb:g}: give a size above 0"
+    if problem:
+        print(f"import: {problem}", file=sys.stderr)
+        return 2
+    report_path = out.with_name(report_filename(out.stem))
+    progress = TerminalProgress(sys.stderr)
+    started = time.monotonic()
+    try:
+        curated = load_curated()
+        result = import_file(
+            args.file,
+            curated.geometry,
+            gazetteer(),
+            max_bytes=int(args.max_mb * 1024 * 1024),
+            existing_ids=set(curated.events["event_id"]),
+            progress=progress,
+        )
+        progress("writing", 0, 0)
+        write_events_parquet(result.events, out)
+        atomic_write(report_path, table_to_csv(result.rejected))
+    except DataError as err:
+        progress.finish()
+        print(err, file=sys.stderr)
+        return 2
+    except OSError as err:
+        progress.finish()
+        print(f"import: cannot write {out}: {err.strerror or err}; nothing was changed there", file=sys.stderr)
+        return 2
+    progress.finish()
+    seconds = time.monotonic() - started
+    print(import_summary(result) + f" in {seconds:.1f} s", file=sys.stderr)
+    print(f"{out}: {result.loaded:,} events; rejection report: {report_path}", file=sys.stderr)
+    return 0

@@ -9,6 +9,7 @@ parse, validate and join the CSV again. Nothing here calls Streamlit.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 from pyproj import CRS
 
 from dashboard.borders import JOIN_COLUMNS as BORDER_JOIN_COLUMNS
+from dashboard.exporters.atomic import atomic_write
 from dashboard.schema import REQUIRED
 
 # The columns every joined events frame has: the schema's required ones, and
@@ -37,7 +39,10 @@ def _missing(columns: pd.Index) -> list[str]:
 
 
 def write_events_parquet(events: gpd.GeoDataFrame, path: str | Path) -> Path:
-    """Write joined events to ``path`` as GeoParquet (zstd); returns the path."""
+    """Write joined events to ``path`` as GeoParquet (zstd); returns the path.
+
+    Written whole to a temporary file and then renamed over ``path``: an
+    interrupted write leaves the old file (or none), never half a file."""
     path = Path(path)
     missing = _missing(events.columns)
     if missing:
@@ -48,7 +53,9 @@ def write_events_parquet(events: gpd.GeoDataFrame, path: str | Path) -> Path:
     if not isinstance(events, gpd.GeoDataFrame) or events.geometry.name != "geometry":
         raise ColumnarError(f"{path}: events must be a GeoDataFrame with a 'geometry' column")
     path.parent.mkdir(parents=True, exist_ok=True)
-    events.reset_index(drop=True).to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
+    buffer = io.BytesIO()
+    events.reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd", write_covering_bbox=False)
+    atomic_write(path, buffer.getbuffer())
     return path
 
 

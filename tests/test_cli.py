@@ -147,3 +147,60 @@ def test_export_inside_a_drawn_area(tmp_path, capsys):
     assert exit_info.value.code == 2
     assert "2 corners" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+IMPORTS = REPO_ROOT / "tests" / "fixtures" / "imports"
+
+
+def test_import_writes_geoparquet_and_the_rejection_report_beside_it(tmp_path, capsys, curated):
+    from dashboard.columnar import read_events_parquet
+    from dashboard.datasets import import_into
+
+    out = tmp_path / "events.parquet"
+    assert main(["import", str(IMPORTS / "acled_mixed.csv"), "--out", str(out)]) == 0
+    expected = import_into(curated, path=IMPORTS / "acled_mixed.csv")
+    saved = read_events_parquet(out)
+    assert list(saved["event_id"]) == list(expected.events["event_id"])
+    report = (tmp_path / "events_rejected.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert report[0] == "row,column,value,reason"
+    assert len(report) - 1 == len(expected.rejected)
+    err = capsys.readouterr().err
+    assert f"{expected.loaded} loaded, {expected.rejected_count} rejected" in err
+    assert "\r" not in err  # no progress bar when the output is not a terminal
+
+
+@pytest.mark.parametrize(
+    ("out", "said"),
+    [("events.csv", "end it .parquet"), ("missing/events.parquet", "no such folder"), ("", "give a file name")],
+)
+def test_import_refuses_a_bad_out_and_writes_nothing(tmp_path, capsys, monkeypatch, out, said):
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", str(IMPORTS / "acled_sample.csv"), "--out", out]) == 2
+    assert said in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_of_a_bad_file_names_it_and_keeps_the_old_output(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("just,a,header\n", encoding="utf-8")
+    out = tmp_path / "events.parquet"
+    out.write_bytes(b"old")
+    assert main(["import", str(bad), "--out", str(out)]) == 2
+    assert "bad.csv" in capsys.readouterr().err
+    assert out.read_bytes() == b"old"
+
+
+def test_an_interrupted_import_leaves_no_half_file(tmp_path, monkeypatch):
+    import dashboard.exporters.atomic as atomic
+
+    out = tmp_path / "events.parquet"
+    out.write_bytes(b"old")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(["import", str(IMPORTS / "acled_sample.csv"), "--out", str(out)])
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet"]

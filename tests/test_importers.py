@@ -841,3 +841,17 @@ def test_loaded_plus_rejected_is_every_row(geometry, gazetteer, container, rows)
     for notes, i in zip(result.events["notes"], loaded, strict=True):
         placed = rows[i]["point"][0]["latitude"] == ""
         assert notes.startswith(rows[i]["notes"].strip()) if placed else notes == rows[i]["notes"].strip()
+
+
+def test_joining_in_chunks_gives_the_one_join(curated, geometry):
+    from dashboard.borders import join_events
+    from dashboard.importers import join_in_chunks
+    from dashboard.schema import COLUMNS
+
+    raw = curated.events[[c.name for c in COLUMNS if c.name in curated.events.columns]]
+    told = []
+    chunked = join_in_chunks(raw, geometry, lambda *a: told.append(a), chunk=7)
+    whole = join_events(raw, geometry)
+    pd.testing.assert_frame_equal(chunked.drop(columns="geometry"), whole.drop(columns="geometry"))
+    assert chunked.geometry.equals(whole.geometry)
+    assert [t[1] for t in told] == [min(n, len(raw)) for n in range(7, len(raw) + 7, 7)]

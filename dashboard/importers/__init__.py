@@ -23,7 +23,7 @@ stripped or altered (whatever renders them escapes them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,12 @@ from dashboard.schema import validate_events
 __all__ = ["DataError", "ImportResult", "default_max_bytes", "import_bytes", "import_file"]
 
 REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+# Rows joined to the borders at a time: the join is row by row, so chunks give the same result,
+# and a progress report can say how far a big import has got.
+JOIN_CHUNK = 100_000
+
+# ``progress(stage, done, total)``: told as an import goes (stage "reading", "checking", "joining").
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -89,11 +95,14 @@ def import_file(
     gazetteer: Gazetteer | None = None,
     max_bytes: int | None = None,
     existing_ids: Iterable[str] = (),
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the events file at ``path`` (see ``import_bytes``)."""
     path = Path(path)
     limit = default_max_bytes() if max_bytes is None else max_bytes
-    return import_bytes(read_limited(path, limit), str(path), geometry, gazetteer, limit, existing_ids)
+    if progress:
+        progress("reading", 0, 0)
+    return import_bytes(read_limited(path, limit), str(path), geometry, gazetteer, limit, existing_ids, progress)
 
 
 def import_bytes(
@@ -103,15 +112,19 @@ def import_bytes(
     gazetteer: Gazetteer | None = None,
     max_bytes: int | None = None,
     existing_ids: Iterable[str] = (),
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import an events file given as bytes (a Streamlit upload), ``name`` naming it.
 
     ``gazetteer`` places rows that give a place name but no coordinates
     (without one, such rows are rejected); ``max_bytes`` defaults to the
     ``max_upload_mb`` setting; ``existing_ids`` are ids already loaded (the
-    curated events', say): a row repeating one is rejected.
+    curated events', say): a row repeating one is rejected; ``progress`` is
+    told how far the import has got.
     """
     table = _read(data, name, default_max_bytes() if max_bytes is None else max_bytes)
+    if progress:
+        progress("checking", 0, len(table.frame))
     found = detect_format(table.frame.columns, name, table.container)
     if table.repeated_columns:
         names = ", ".join(map(repr, table.repeated_columns))
@@ -126,7 +139,7 @@ def import_bytes(
     frame = place_missing(frame, report, gazetteer)
     check_ids(frame, report, existing_ids)
     swapped = check_swapped(frame, report, geometry)
-    events, positions = _validate_and_join(frame, report, geometry, swapped)
+    events, positions = _validate_and_join(frame, report, geometry, swapped, progress)
     placed = int((unplaced.to_numpy() & (frame["latitude"] != "").to_numpy())[positions].sum())
     label = found.key if table.container == "csv" else f"geojson+{found.key}"
     return _result(events, report, label, placed)
@@ -141,7 +154,7 @@ def _read(data: bytes, name: str, limit: int) -> SourceTable:
 
 
 def _validate_and_join(
-    frame: pd.DataFrame, report: Report, geometry: BorderGeometry, swapped: np.ndarray
+    frame: pd.DataFrame, report: Report, geometry: BorderGeometry, swapped: np.ndarray, progress: Progress | None = None
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """The schema check, the join, and the outside-the-country check; the loaded rows and their positions."""
     result = validate_events(frame, report.file)
@@ -151,12 +164,30 @@ def _validate_and_join(
     valid_positions = np.flatnonzero(~schema_bad)  # the order of result.events
     to_join = ~swapped[valid_positions]
     positions = valid_positions[to_join]
-    joined = join_events(result.events[to_join].reset_index(drop=True), geometry)
+    joined = join_in_chunks(result.events[to_join].reset_index(drop=True), geometry, progress)
     check_outside(joined, positions, frame, report, geometry)
     check_outside_unjoined(frame, schema_bad & ~swapped, report, geometry)
     keep = ~report.flagged()[positions]
     # Imported rows carry no curated claims: the same columns as the curated events, empty.
     return annotate(joined[keep].reset_index(drop=True), empty_claims()), positions[keep]
+
+
+def join_in_chunks(
+    events: pd.DataFrame, geometry: BorderGeometry, progress: Progress | None = None, chunk: int = JOIN_CHUNK
+) -> gpd.GeoDataFrame:
+    """``join_events`` a chunk of rows at a time (the same result), telling ``progress`` after each."""
+    total = len(events)
+    if total <= chunk:
+        joined = join_events(events, geometry)
+        if progress:
+            progress("joining", total, total)
+        return joined
+    pieces = []
+    for start in range(0, total, chunk):
+        pieces.append(join_events(events.iloc[start : start + chunk], geometry))
+        if progress:
+            progress("joining", min(start + chunk, total), total)
+    return gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), geometry="geometry", crs=pieces[0].crs)
 
 
 def _result(events: gpd.GeoDataFrame, report: Report, label: str, placed: int) -> ImportResult:
