@@ -14,12 +14,21 @@ Playwright and times, each ``--runs`` times (median reported):
   event;
 * ``row_click_s``: a click on a list row until the map is centred on it.
 
+With ``--events N`` the page runs on N synthetic events instead
+(``bench_scale.synthetic_events``, joined and saved as GeoParquet, loaded
+through ``BORDERMAP_DATA_FILE`` as a deployment would), and the timings
+that need the bundled events (a shared link to one of them, a list row that
+recentres the map) are left out; ``marker_click_s`` then clicks whatever
+the crisis preset left on the map: a marker, or a grid cell when there are
+too many events to draw one by one.
+
 "Idle" is Streamlit's own status widget gone and no rerun pending. Clicks are
 timed from the mouse event itself (``mouse.click`` at the target's centre,
 found before the clock starts), so Playwright's own checks before a click are
 not counted as the page's time. Run from the repository root:
 
     .venv/bin/python benchmarks/bench_browser.py --json out.json
+    .venv/bin/python benchmarks/bench_browser.py --events 1000000 --json out.json
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +46,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashboard import launch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +57,10 @@ SHARED_LINK = f"/?from=2024-01-16&to=2024-01-29&event={SHARED_EVENT}"
 CLICKED_EVENT = "IRPK-2024-0116-STRIKE"
 MAP_FRAME = "streamlit_folium"
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+MAP_DRAWN = f"""() => {{
+    const f = Array.from(document.querySelectorAll('iframe')).find(i => i.src.includes('{MAP_FRAME}'));
+    return f && f.contentWindow.L && f.contentDocument.querySelector('.event-marker, .leaflet-overlay-pane canvas');
+}}"""
 MARKERS_DRAWN = f"""() => {{
     const f = Array.from(document.querySelectorAll('iframe')).find(i => i.src.includes('{MAP_FRAME}'));
     return f && f.contentWindow.L && f.contentDocument.querySelector('.event-marker');
@@ -117,6 +132,51 @@ def map_centre(tab) -> tuple[float, float]:
     )
 
 
+def synthetic_parquet(n: int, folder: Path) -> Path:
+    """``n`` synthetic events joined to the borders and saved as GeoParquet."""
+    from bench_scale import synthetic_events
+
+    from dashboard import columnar, config
+    from dashboard.borders import join_events, load_geometry
+
+    geometry = load_geometry(config.get_path("geometry_dir"))
+    return columnar.write_events_parquet(join_events(synthetic_events(n), geometry), folder / f"events_{n}.parquet")
+
+
+def first_marker(tab):
+    """The first event marker in view, or None when the map draws grid cells (too many events)."""
+    items = map_frame(tab).locator(".event-marker")
+    for i in range(min(items.count(), 50)):
+        if items.nth(i).is_visible() and _in_view(items.nth(i)):
+            return items.nth(i)
+    return None
+
+
+def detail_filled(tab) -> None:
+    tab.locator(".event-detail").first.wait_for(timeout=60_000)
+
+
+def run_synthetic(browser, url: str) -> dict[str, float]:
+    figures = {}
+    tab = new_tab(browser, url)
+    figures["first_load_s"] = timed(
+        lambda: tab.goto(url),
+        lambda: (tab.wait_for_function(MAP_DRAWN, timeout=120_000), tab.wait_for_function(IDLE, timeout=120_000)),
+    )
+    idle(tab)
+    figures["preset_s"] = timed(
+        click_at(tab, tab.get_by_role("button", name="Crisis: 16–29 Jan")),
+        lambda: (idle(tab), tab.wait_for_function(MAP_DRAWN)),
+    )
+    marker = first_marker(tab)
+    if marker is None:  # a grid cell's click zooms in; it does not fill the detail panel
+        print("marker_click_s: no event marker after the preset (the map draws grid cells)", file=sys.stderr)
+    else:
+        figures["marker_click_s"] = timed(click_at(tab, marker), lambda: detail_filled(tab))
+    tab.close()
+    return figures
+
+
 def run_once(browser, url: str) -> dict[str, float]:
     figures = {}
     tab = new_tab(browser, url)
@@ -159,21 +219,19 @@ def run_once(browser, url: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions; the median is reported")
+    parser.add_argument("--events", type=int, help="synthetic events to load instead of the bundled ones")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
-    server, url = launch.start(output=subprocess.DEVNULL)
-    runs = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
-            new_tab(browser, url).goto(url)  # the server's first run warms its caches, as any deployment's has
-            time.sleep(5)
-            for _ in range(args.runs):
-                runs.append(run_once(browser, url))
-            browser.close()
-    finally:
-        launch.stop(server)
-    result = {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
+    with tempfile.TemporaryDirectory() as folder:
+        env = {}
+        if args.events:
+            started = time.perf_counter()
+            env["BORDERMAP_DATA_FILE"] = str(synthetic_parquet(args.events, Path(folder)))
+            print(f"{args.events:,} synthetic events joined and saved in {time.perf_counter() - started:.1f} s")
+        runs = measure(env, args.runs, run_synthetic if args.events else run_once)
+    result = {"events": args.events or bundled_count()}
+    keys = dict.fromkeys(key for run in runs for key in run)
+    result |= {key: round(statistics.median(run[key] for run in runs if key in run), 3) for key in keys}
     result["runs"] = args.runs
     for key, value in result.items():
         print(f"{key:>16}: {value}")
@@ -181,6 +239,28 @@ def main() -> int:
         args.json.write_text(json.dumps({"median": result, "all": runs}, indent=2) + "\n")
         print(f"wrote {args.json}")
     return 0
+
+
+def measure(env: dict[str, str], runs: int, run: Callable) -> list[dict[str, float]]:
+    server, url = launch.start(env, output=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
+            warm = new_tab(browser, url)  # the server's first run warms its caches, as any deployment's has
+            warm.goto(url)
+            warm.wait_for_function(MAP_DRAWN, timeout=300_000)
+            warm.close()
+            figures = [run(browser, url) for _ in range(runs)]
+            browser.close()
+    finally:
+        launch.stop(server)
+    return figures
+
+
+def bundled_count() -> int:
+    from dashboard.curated import load_curated
+
+    return len(load_curated().events)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,18 @@ def cached_import(data: bytes, name: str) -> ImportResult:
     return import_into(configured_dataset()[0], data=data, name=name)
 
 
+# What the whole data set offers (filter choices, actor colours): worked out once per data, not per
+# rerun (at a million events each is a pass over every row).
+@st.cache_data(show_spinner=False, max_entries=8)
+def data_options(_data: Dataset, fingerprint: str) -> dict[str, list[str]]:
+    return filters.options(_data.events)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def data_colours(_data: Dataset, fingerprint: str) -> dict[str, str]:
+    return style.actor_colours(_data.events["actor1"])
+
+
 def active_dataset() -> tuple[Dataset, ImportResult | None]:
     """The configured data, or it combined with the file uploaded in the sidebar."""
     base, imported = configured_dataset()
@@ -119,7 +131,7 @@ def main() -> None:
     if imported is not None:
         show_import_report(imported)
     show_headline(shown)
-    colours = style.actor_colours(data.events["actor1"])
+    colours = data_colours(data, data.fingerprint)
     left, right = st.columns([7, 3], gap="medium")
     with right:  # first: the record reaches the page before the map is built
         show_detail(data, shown, selected)
@@ -153,7 +165,7 @@ def restore_from_url(data: Dataset) -> None:
     spec, notices = filters.from_query(query)
     spec, moved = filters.clamp_dates(spec, *data_date_range(data))
     notices += moved
-    options = filters.options(data.events)
+    options = data_options(data, data.fingerprint)
     for name in filters.LIST_FIELDS:
         unknown = [v for v in getattr(spec, name) if v not in options[name]]
         if unknown:
@@ -273,7 +285,7 @@ def _play_tick(first, last) -> None:
 
 def sidebar_filters(data: Dataset) -> filters.FilterSpec:
     first, last = data_date_range(data)
-    options = filters.options(data.events)
+    options = data_options(data, data.fingerprint)
     if st.session_state.get("data_label") != data.label:  # new data: show all of its dates
         if "data_label" in st.session_state:
             set_dates(first, last)
@@ -474,7 +486,10 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
     if bounds is None:
         bounds = aggregate.bounds_for_view(center, zoom)
     builder = partial(
-        mapview.build_event_layer, geometry=data.geometry, show_areas=st.session_state.get("show_areas", True)
+        mapview.build_event_layer,
+        geometry=data.geometry,
+        show_areas=st.session_state.get("show_areas", True),
+        full_records=False,  # the panel beside the map holds the record
     )
     layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, builder)
     mapview.add_drawn_area(layer, spec.area)
@@ -500,9 +515,13 @@ def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | 
 
 def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
     """Under the map: the legend of what is in view, the far places, and a way back to the whole region."""
-    st.html(mapview.page_legend_html(shown, colours, areas_shown=st.session_state.get("show_areas", True)))
+    areas_asked = st.session_state.get("show_areas", True)
+    areas_drawn = areas_asked and len(shown) <= mapview.AREAS_MAX
+    st.html(mapview.page_legend_html(shown, colours, areas_shown=areas_drawn))
     far = framing.far_places(shown)
     left, right = st.columns([4, 1])
+    if areas_asked and not areas_drawn:
+        left.caption(f"Where imprecise places may lie is outlined when {mapview.AREAS_MAX} or fewer events are shown.")
     if far:
         places = "; ".join(f"{name} ({count})" for name, count in far)
         left.caption(

@@ -201,12 +201,19 @@ def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
         ).add_to(m)
 
 
+# The interactive maps outline where imprecise places may lie for at most this many events: each
+# outline is tens of points to send and draw (550 events made a 0.97 MB map payload), and more
+# outlines than this are a grey wash rather than a reading aid.
+AREAS_MAX = 200
+
+
 def build_event_layer(
     events: pd.DataFrame,
     colours: dict[str, str],
     selected_id: str | None = None,
     geometry: BorderGeometry | None = None,
     show_areas: bool = False,
+    full_records: bool = True,
 ) -> folium.FeatureGroup:
     """Markers (colour = actor1, shape = event type), arrows for cross-border
     strikes, a ring around the selected event and, with ``show_areas`` (and the
@@ -217,8 +224,9 @@ def build_event_layer(
     of a template or of JavaScript source.
     """
     layer = folium.FeatureGroup(name="Events")
-    areas = uncertainty.area_shapes(events, geometry) if show_areas and geometry is not None else {}
-    layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id, areas)))
+    drawn = show_areas and geometry is not None and len(events) <= AREAS_MAX
+    areas = uncertainty.area_shapes(events, geometry) if drawn else {}
+    layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id, areas, full_records)))
     return layer
 
 
@@ -228,13 +236,23 @@ def add_drawn_area(layer: folium.FeatureGroup, corners: tuple) -> None:
         layer.add_child(DataScript("drawn_area.js", {"corners": [list(corner) for corner in corners]}))
 
 
+# On the live page the panel beside the map holds the whole record: a marker's popup gives the gist.
+GIST = ("Date", "Type", "Location", "Fatalities")
+
+
 def event_layer_data(
-    events: pd.DataFrame, colours: dict[str, str], selected_id: str | None = None, areas: dict | None = None
+    events: pd.DataFrame,
+    colours: dict[str, str],
+    selected_id: str | None = None,
+    areas: dict | None = None,
+    full_records: bool = True,
 ) -> dict:
     """What the browser needs to draw ``events``: plain values only, text unescaped.
 
     ``areas`` (event id -> shape, from ``uncertainty.area_shapes``) become
     ``areas`` (key -> Leaflet rings; a province shared by many events is sent once).
+    Popups hold the whole record (a saved map has nothing else), or with
+    ``full_records`` off only its ``GIST``.
     """
     area_keys, area_rings = _area_payload(areas or {})
     offsets = _stack_offsets(events)
@@ -251,7 +269,7 @@ def event_layer_data(
                 "colour": _safe_colour(colours.get(event["actor1"], style.OTHER_COLOUR)),
                 "shape": style.shape_for(event["event_type"]),
                 "tooltip": tooltip_text(event),
-                "popup": record_rows(event),
+                "popup": [row for row in record_rows(event) if full_records or row[0] in GIST],
                 "area": area_keys.get(str(event["event_id"])),
             }
         )

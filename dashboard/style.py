@@ -57,7 +57,8 @@ def actor_colours(actors: Iterable[str]) -> dict[str, str]:
     from dashboard.actors import default_table
 
     table = default_table()
-    counts = pd.Series(list(actors), dtype=object).value_counts()
+    names = actors if isinstance(actors, pd.Series) else pd.Series(list(actors), dtype=object)
+    counts = names.value_counts()
     ordered = sorted((a for a in counts.index if a), key=lambda a: (-counts[a], a))
     return {actor: table.colour(actor) for actor in ordered}
 

@@ -60,14 +60,42 @@ def span_rows(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# At most this many bars (bin x actor) go to the browser: a million events over seven years made
+# 77,000 daily bars, more to send and draw than a person can read. Days widen to weeks, then months.
+MAX_BARS = 4000
+BINS = (("D", "day"), ("W", "week from"), ("M", "month from"))
+TOP_ACTORS = 8  # actors coloured one by one; the rest are counted together
+OTHER_ACTORS = "Other actors"
+
+
 def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Day-precise events per day and actor1 (the bars of the timeline)."""
+    """Day-precise events per day and actor1 (the bars of the timeline); see ``bar_counts``."""
+    return bar_counts(events)[0]
+
+
+def bar_counts(events: pd.DataFrame, max_bars: int = MAX_BARS) -> tuple[pd.DataFrame, str]:
+    """Day-precise events per bin and actor1, and the bin's name (``day``, ``week from``, ``month from``).
+
+    The bin is the finest of day, week and month that gives at most ``max_bars``
+    bars; beyond ``TOP_ACTORS`` actors the rest are counted as ``Other actors``.
+    """
     events = events[events["date_precision"].astype(str) == "day"] if len(events) else events
     if events.empty:
-        return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "actor": [], "events": []})
-    counts = events.groupby([events["event_date"].dt.normalize(), "actor1"]).size()
-    frame = counts.rename("events").reset_index()
-    return frame.rename(columns={"event_date": "day", "actor1": "actor"})
+        empty = pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "actor": [], "events": []})
+        return empty, "day"
+    actor = events["actor1"].astype(object)
+    ranked = actor.value_counts()
+    if len(ranked) > TOP_ACTORS + 1:
+        actor = actor.where(actor.isin(ranked.index[:TOP_ACTORS]), OTHER_ACTORS)
+    day = events["event_date"].dt.normalize()
+    for code, name in BINS:
+        start = day if code == "D" else day.dt.to_period(code).dt.start_time
+        counts = actor.groupby([start, actor]).size()
+        if len(counts) <= max_bars or code == BINS[-1][0]:
+            frame = counts.rename("events").reset_index()
+            frame.columns = ["day", "actor", "events"]
+            return frame, name
+    raise AssertionError("unreachable: the last bin always returns")
 
 
 DAY_MS = 86_400_000
@@ -85,13 +113,16 @@ def timeline_chart(
     can widen the range as well as narrow it; ``chosen`` (the filter's dates)
     is shaded. Ticks are days, never hours.
     """
-    data = daily_counts(events)
+    data, bin_name = bar_counts(events)
     spans = span_rows(events)
     present = set(data["actor"]) | set(spans["actor"])
     actors = [a for a in colours if a in present]
+    palette = [colours[a] for a in actors]
+    if OTHER_ACTORS in present:
+        actors, palette = [*actors, OTHER_ACTORS], [*palette, style.OTHER_COLOUR]
     colour = alt.Color(
         "actor:N",
-        scale=alt.Scale(domain=actors, range=[colours[a] for a in actors] or [style.OTHER_COLOUR]),
+        scale=alt.Scale(domain=actors, range=palette or [style.OTHER_COLOUR]),
         legend=alt.Legend(title="Actor (actor1)", orient="right"),
     )
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
@@ -106,7 +137,7 @@ def timeline_chart(
             x=alt.X("day:T", title=None, axis=x_axis, scale=alt.Scale(domain=domain) if domain else alt.Undefined),
             y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1)),
             color=colour,
-            tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), "actor:N", "events:Q"],
+            tooltip=[alt.Tooltip("day:T", format="%d %b %Y", title=bin_name), "actor:N", "events:Q"],
         )
         .add_params(brush)
     )

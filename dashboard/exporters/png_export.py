@@ -43,7 +43,7 @@ NO_EVENTS = "No events match the filters"
 TITLE_MAX_LINES = 2
 CAPTION_MAX_LINES = 3  # a long search text is cut, never allowed to push the map off the page
 LABEL_MAX = 120  # characters of one legend entry before it is cut
-AREAS_MAX = 2000  # place areas are drawn up to this many events, as on the page
+AREAS_MAX = 2000  # place areas are drawn up to this many events (a picture draws them cheaply)
 RC = {"font.family": "DejaVu Sans", "font.size": 10, "axes.linewidth": 0.8, "savefig.facecolor": "white"}
 
 
