@@ -88,7 +88,10 @@ def apply(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= events["distance_to_border_km"] <= spec.within_km
     if spec.area:
         keep &= drawn_area.contains(spec.area, events["latitude"].to_numpy(), events["longitude"].to_numpy())
-    return events[keep.to_numpy()]
+    kept = keep.to_numpy()
+    # Everything passes (no filter, say): the frame itself, not a copy of a million rows. Callers
+    # never change what they are given (they assign to new frames).
+    return events if kept.all() else events[kept]
 
 
 def _actor_mask(events: pd.DataFrame, actors: Sequence[str]) -> pd.Series:

@@ -423,9 +423,9 @@ def page_legend_html(events: pd.DataFrame, actor_colours: dict[str, str], areas_
     Only what ``events`` holds is listed; every name is escaped (it comes from
     the data). Plain HTML and CSS (the page's HTML element drops SVG).
     """
-    in_view = set(events["actor1"])
+    in_view = set(events["actor1"].unique())  # unique() first: a set of a million names took a second
     actors = [(a, _safe_colour(c)) for a, c in actor_colours.items() if a in in_view]
-    kinds = sorted(set(events["event_type"]))
+    kinds = sorted(events["event_type"].unique())
 
     def item(swatch: str, label: str) -> str:
         return f'<span style="white-space:nowrap">{swatch} {safe_text.html_text(label)}</span>'

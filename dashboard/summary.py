@@ -30,8 +30,8 @@ class Headline:
 
 def headline(events: pd.DataFrame) -> Headline:
     low, high = fatality_range(events)
-    violent = events[events["event_type"] != DIPLOMATIC]
-    distances = violent["distance_to_border_km"].dropna()
+    violent = (events["event_type"] != DIPLOMATIC).to_numpy()
+    distances = events["distance_to_border_km"][violent].dropna()  # one column, not every column
     return Headline(
         events=len(events),
         fatalities_low=int(low.fillna(0).sum()),
@@ -40,5 +40,5 @@ def headline(events: pd.DataFrame) -> Headline:
         cross_border=int(events["cross_border"].sum()),
         median_distance_km=round(float(distances.median()), 1) if len(distances) else None,
         cross_border_possible=int((events["crossed"] == "possibly").sum()) if "crossed" in events.columns else 0,
-        violent_events=len(violent),
+        violent_events=int(violent.sum()),
     )
