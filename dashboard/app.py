@@ -406,6 +406,10 @@ def apply_map_drawing() -> None:
     if not drawing or drawing == st.session_state.get("last_drawing"):
         return
     st.session_state["last_drawing"] = drawing
+    geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+        # streamlit-folium also reports a clicked marker (a Point) as the last drawing: not an area.
+        return
     try:
         st.session_state["f_area"] = drawn_area.to_text(drawn_area.from_geojson(drawing))
     except drawn_area.AreaError as err:
