@@ -15,6 +15,7 @@ Nothing here calls Streamlit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import folium
@@ -34,12 +35,38 @@ VIEW_PAD = 0.5  # draw events this fraction of the view's span beyond each edge 
 COORD_DP = 4
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east
-BIN_COLUMNS = ["lat", "lon", "count", "fatalities", "actor1"]
+BIN_COLUMNS = ["lat", "lon", "count", "fatalities", "actor1", "zoom", "ix", "iy"]
 
 
 def cell_degrees(zoom: int) -> float:
     """Grid cell size in degrees: about ``CELL_PX`` screen pixels at ``zoom``."""
     return 360.0 / 2 ** int(zoom) / (TILE_PX / CELL_PX)
+
+
+def grid_cell(lat: np.ndarray, lon: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
+    """The grid column and row of each point at ``zoom`` (``cell_degrees`` squares from 180 W, 90 S)."""
+    size = cell_degrees(zoom)
+    return np.floor((np.asarray(lon) + 180.0) / size).astype(np.int64), np.floor(
+        (np.asarray(lat) + 90.0) / size
+    ).astype(np.int64)
+
+
+CELL_KEY = re.compile(r"#cell:(\d{1,2}):(-?\d{1,9}):(-?\d{1,9})$")
+
+
+def cell_from_tooltip(tooltip: str | None) -> tuple[int, int, int] | None:
+    """``(zoom, column, row)`` of a clicked grid cell, from the key its tooltip ends with."""
+    found = CELL_KEY.search(tooltip or "")
+    return tuple(int(g) for g in found.groups()) if found else None
+
+
+def in_cell(events: pd.DataFrame, cell: tuple[int, int, int]) -> np.ndarray:
+    """Boolean mask of the events in grid cell ``(zoom, column, row)``."""
+    zoom, column, row = cell
+    lat = events["latitude"].to_numpy(dtype=float, na_value=np.nan)
+    lon = events["longitude"].to_numpy(dtype=float, na_value=np.nan)
+    ix, iy = grid_cell(lat, lon, zoom)
+    return (ix == column) & (iy == row)
 
 
 def in_bounds(events: pd.DataFrame, bounds: Bounds | None, pad: float = 0.0) -> np.ndarray:
@@ -71,17 +98,18 @@ def bin_events(events: pd.DataFrame, bounds: Bounds | None, zoom: int) -> pd.Dat
         lat, lon = lat[ok], lon[ok]
     if len(lat) == 0:
         return pd.DataFrame(
-            {c: pd.Series(dtype=t) for c, t in zip(BIN_COLUMNS, ["f8", "f8", "i8", "i8", "str"], strict=True)}
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(BIN_COLUMNS, ["f8", "f8", "i8", "i8", "str", "i8", "i8", "i8"], strict=True)
+            }
         )
     fatalities = events["fatalities"].to_numpy(dtype=float, na_value=0.0)[mask]
     actor_codes, actor_names = pd.factorize(events["actor1"].to_numpy()[mask], use_na_sentinel=False)
 
     zoom = int(zoom)
     while True:
-        size = cell_degrees(zoom)
-        ix = np.floor((lon + 180.0) / size).astype(np.int64)
-        iy = np.floor((lat + 90.0) / size).astype(np.int64)
-        keys = iy * (int(360.0 / size) + 2) + ix
+        ix, iy = grid_cell(lat, lon, zoom)
+        keys = iy * (int(360.0 / cell_degrees(zoom)) + 2) + ix
         cells, cell_of = np.unique(keys, return_inverse=True)
         if len(cells) <= MAX_CELLS or zoom <= 0:
             break
@@ -100,6 +128,9 @@ def bin_events(events: pd.DataFrame, bounds: Bounds | None, zoom: int) -> pd.Dat
             "count": count.astype(np.int64),
             "fatalities": np.rint(fat_sum).astype(np.int64),
             "actor1": pd.array(np.asarray(actor_names, dtype=object)[dominant], dtype="str"),
+            "zoom": zoom,
+            "ix": cells % (int(360.0 / cell_degrees(zoom)) + 2),
+            "iy": cells // (int(360.0 / cell_degrees(zoom)) + 2),
         }
     )
     return bins.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
@@ -130,9 +161,10 @@ def aggregate_data(bins: pd.DataFrame, colours: Mapping[str, str]) -> dict:
     actor_codes, actors = pd.factorize(bins["actor1"].astype(str), use_na_sentinel=False)
     palette = [colours.get(a, style.OTHER_COLOUR) for a in actors]
     colour_codes, colour_list = pd.factorize(pd.Series(palette, dtype=object), use_na_sentinel=False)
+    keys = [f"#cell:{z}:{i}:{j}" for z, i, j in zip(bins["zoom"], bins["ix"], bins["iy"], strict=True)]
     cells = [
-        [y, x, int(n), int(f), int(a), int(colour_codes[a])]
-        for x, y, n, f, a in zip(lon, lat, bins["count"], bins["fatalities"], actor_codes, strict=True)
+        [y, x, int(n), int(f), int(a), int(colour_codes[a]), key]
+        for x, y, n, f, a, key in zip(lon, lat, bins["count"], bins["fatalities"], actor_codes, keys, strict=True)
     ]
     return {"cells": cells, "actors": [str(a) for a in actors], "colours": [str(c) for c in colour_list]}
 

@@ -29,7 +29,7 @@ from dashboard.exporters import FORMATS, export_filename, report_filename
 from dashboard.exporters.csv_export import table_to_csv
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
-from dashboard.record import detail_html, fatalities_range_texts, range_texts, record_rows
+from dashboard.record import cell_rows, detail_html, fatalities_range_texts, range_texts, record_rows
 from dashboard.safe_text import markdown_literal
 from dashboard.summary import headline
 from dashboard.timeline import brushed_dates, timeline_chart
@@ -464,9 +464,14 @@ def apply_map_click(shown: pd.DataFrame) -> None:
     if not count or count == st.session_state.get("last_click_count"):
         return
     st.session_state["last_click_count"] = count
-    clicked = mapview.event_id_from_tooltip(value.get("last_object_clicked_tooltip"), EventIds(shown))
-    if clicked:  # a grid cell's or an arrow's tooltip names no event
+    tooltip = value.get("last_object_clicked_tooltip")
+    clicked = mapview.event_id_from_tooltip(tooltip, EventIds(shown))
+    if clicked:
         st.session_state["selected_id"] = clicked
+        st.session_state["selected_cell"] = None
+    elif cell := aggregate.cell_from_tooltip(tooltip):  # a grid cell: its summary beside the map
+        st.session_state["selected_cell"] = cell
+        st.session_state["selected_id"] = None
 
 
 def current_selection(shown: pd.DataFrame) -> str | None:
@@ -600,10 +605,19 @@ def resolve_selection(table_choice: str | None, selected: str | None) -> None:
     """A changed list row becomes the selection (map clicks are taken before the map draws)."""
     if table_choice != selected:
         st.session_state["selected_id"] = table_choice
+        if table_choice:
+            st.session_state["selected_cell"] = None
         st.rerun()
 
 
 def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> None:
+    cell = st.session_state.get("selected_cell")
+    if not selected and cell:
+        st.markdown("**Selected grid cell**")
+        inside = shown[aggregate.in_cell(shown, cell)]
+        with st.container(border=True, height=MAP_HEIGHT_PX - 40):
+            st.html(detail_html(cell_rows(inside, aggregate.cell_degrees(cell[0])), kind="cell-detail"))
+        return
     st.markdown("**Selected event**")
     if not selected:
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")

@@ -165,20 +165,48 @@ def detail_order(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 DETAIL_CSS = (
-    ".event-detail{font:14px/1.4 'Source Sans Pro',sans-serif;color:#262730}"
-    ".event-detail p{margin:0 0 6px}.event-detail b{font-weight:600}"
+    ".event-detail,.cell-detail{font:14px/1.4 'Source Sans Pro',sans-serif;color:#262730}"
+    ".event-detail p,.cell-detail p{margin:0 0 6px}.event-detail b,.cell-detail b{font-weight:600}"
     ".event-detail blockquote{margin:2px 0 8px;padding:4px 8px;border-left:3px solid #adb5bd;"
     "background:#f8f9fa;white-space:pre-wrap;overflow-wrap:anywhere}"
 )
 
 
-def detail_html(rows: list[tuple[str, str]]) -> str:
+def detail_html(rows: list[tuple[str, str]], kind: str = "") -> str:
     """The record as compact HTML in ``detail_order``: every label and value escaped (values come from
-    data files), the quoted passage set apart as a quotation."""
-    parts = [f"<style>{DETAIL_CSS}</style><div class='event-detail'>"]
-    for label, value in detail_order(rows):
+    data files), the quoted passage set apart as a quotation. With a ``kind`` (an extra class, e.g.
+    ``cell-detail``) the rows keep their own order."""
+    parts = [f"<style>{DETAIL_CSS}</style><div class='{'event-detail' if not kind else html_text(kind)}'>"]
+    for label, value in rows if kind else detail_order(rows):
         if label == "Quoted passage":
             parts.append(f"<p><b>{html_text(label)}</b></p><blockquote>{html_text(value)}</blockquote>")
         else:
             parts.append(f"<p><b>{html_text(label)}:</b> {html_text(value)}</p>")
     return "".join(parts) + "</div>"
+
+
+def cell_rows(events: pd.DataFrame, degrees: float, top: int = 3) -> list[tuple[str, str]]:
+    """What a grid cell of the map holds (``events`` in it; the cell ``degrees`` wide): counts,
+    dates, fatalities, the busiest actors and event types."""
+    if events.empty:
+        return [("Grid cell", "no event of the current filter lies in it")]
+    lat, lon = float(events["latitude"].mean()), float(events["longitude"].mean())
+    km = degrees * 111.32
+    low = events["fatalities_low"].fillna(events["fatalities"]).fillna(0).sum()
+    high = events["fatalities_high"].fillna(events["fatalities"]).fillna(0).sum()
+    unknown = int(events["fatalities"].isna().sum())
+
+    def busiest(column: str) -> str:
+        counts = events[column].replace("", pd.NA).dropna().value_counts().head(top)
+        return "; ".join(f"{name} ({count:,})" for name, count in counts.items()) or "none named"
+
+    fatalities = f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"
+    return [
+        ("Grid cell", f"about {km:,.0f} km across, around {lat:.2f}, {lon:.2f}"),
+        ("Events", f"{len(events):,}"),
+        ("Dates", f"{events['event_date'].min():%Y-%m-%d} to {events['event_date'].max():%Y-%m-%d}"),
+        ("Fatalities", fatalities + (f" ({unknown:,} events with no figure)" if unknown else "")),
+        ("Mostly", busiest("actor1")),
+        ("Types", busiest("event_type")),
+        ("To see them", "zoom in on the map (the click did) until single events are drawn, or filter the list"),
+    ]

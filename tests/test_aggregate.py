@@ -148,3 +148,24 @@ def test_bounds_for_view_contains_centre():
     south, west, north, east = aggregate.bounds_for_view(mapview.REGION_CENTER, mapview.REGION_ZOOM)
     lat, lon = mapview.REGION_CENTER
     assert south < lat < north and west < lon < east
+
+
+def test_a_cells_key_finds_exactly_its_events(curated):
+    from dashboard.aggregate import aggregate_data, bin_events, cell_from_tooltip, in_cell
+
+    rng = np.random.default_rng(11)
+    events = pd.DataFrame(
+        {
+            "latitude": rng.uniform(24, 33, 5000),
+            "longitude": rng.uniform(57, 70, 5000),
+            "fatalities": pd.array(rng.integers(0, 3, 5000), dtype="Int64"),
+            "actor1": rng.choice(["A", "B", "C"], 5000),
+        }
+    )
+    bins = bin_events(events, None, 6)
+    data = aggregate_data(bins, {})
+    for cell, count in zip(data["cells"][:25], bins["count"][:25], strict=True):
+        key = cell_from_tooltip("12 events, 3 fatalities — mostly A" + cell[6])
+        assert key is not None and int(in_cell(events, key).sum()) == count
+    assert cell_from_tooltip("IRPK-2024-0116-STRIKE · Strike") is None
+    assert cell_from_tooltip(None) is None

@@ -282,3 +282,17 @@ def test_a_selection_brings_its_page_into_view():
     at.run()
     assert last in listed(at)
     assert at.number_input(key="list_page").value == listing.page_count(CURATED_EVENTS, 10)
+
+
+def test_a_clicked_grid_cell_is_summed_up_beside_the_map(curated):
+    from dashboard.aggregate import grid_cell
+
+    strike = curated.events.set_index("event_id").loc["IRPK-2024-0116-STRIKE"]
+    ix, iy = grid_cell(strike["latitude"], strike["longitude"], 5)
+    at = run()
+    at.session_state["selected_cell"] = (5, int(ix), int(iy))
+    at.run()
+    assert not at.exception
+    summary = next(h.proto.body for h in at.get("html") if "cell-detail" in h.proto.body)
+    assert "<b>Events:</b>" in summary and "<b>Mostly:</b>" in summary
+    assert any("Selected grid cell" in m.value for m in at.markdown)

@@ -81,3 +81,17 @@ def test_the_detail_leads_with_what_when_where_and_the_quote_all_escaped():
     assert html.index("<b>Quoted passage") < html.index("<b>Event id") < html.index("<b>Notes")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "{{" not in html and "<blockquote>He said &lt;b&gt;no&lt;/b&gt;.</blockquote>" in html
+
+
+def test_a_grid_cell_is_summed_up(curated):
+    from dashboard.record import cell_rows, detail_html
+
+    events = curated.events
+    rows = dict(cell_rows(events, 0.5))
+    assert rows["Events"] == f"{len(events):,}"
+    assert rows["Grid cell"].startswith("about 56 km across")
+    top = events["actor1"].value_counts().index[0]
+    assert rows["Mostly"].startswith(top)
+    html = detail_html(list(rows.items()), kind="cell-detail")
+    assert html.index("<b>Grid cell:") < html.index("<b>Events:") < html.index("<b>Fatalities:")
+    assert cell_rows(events.iloc[:0], 0.5) == [("Grid cell", "no event of the current filter lies in it")]

@@ -14,8 +14,12 @@
       renderer: canvas, radius: Math.min(34, 5 + 5 * Math.log10(count)), color: "#ffffff", weight: 1,
       fill: true, fillColor: data.colours[cell[5]], fillOpacity: 0.75,
     });
+    // The cell's key rides in the tooltip, hidden (the page reads a clicked object's tooltip text):
+    // the page then sums up the cell's events beside the map.
     circle.bindTooltip(count.toLocaleString() + " events, " + fatalities.toLocaleString()
-      + " fatalities \u2014 mostly " + escapeHtml(data.actors[cell[4]]), { sticky: true, className: "event-tooltip" });
+      + " fatalities \u2014 mostly " + escapeHtml(data.actors[cell[4]])
+      + '<span class="cell-key" hidden>' + escapeHtml(cell[6]) + "</span>",
+      { sticky: true, className: "event-tooltip" });
     circle.on("click", function (e) {
       var map = circle._map;
       if (map) { map.setView(e.latlng, Math.min(map.getZoom() + 2, 18)); }
