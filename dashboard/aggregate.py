@@ -109,7 +109,8 @@ def bin_events(events: pd.DataFrame, bounds: Bounds | None, zoom: int) -> pd.Dat
     zoom = int(zoom)
     while True:
         ix, iy = grid_cell(lat, lon, zoom)
-        keys = iy * (int(360.0 / cell_degrees(zoom)) + 2) + ix
+        width = int(360.0 / cell_degrees(zoom)) + 2  # columns, with room for the 180th meridian
+        keys = iy * width + ix
         cells, cell_of = np.unique(keys, return_inverse=True)
         if len(cells) <= MAX_CELLS or zoom <= 0:
             break
@@ -129,8 +130,8 @@ def bin_events(events: pd.DataFrame, bounds: Bounds | None, zoom: int) -> pd.Dat
             "fatalities": np.rint(fat_sum).astype(np.int64),
             "actor1": pd.array(np.asarray(actor_names, dtype=object)[dominant], dtype="str"),
             "zoom": zoom,
-            "ix": cells % (int(360.0 / cell_degrees(zoom)) + 2),
-            "iy": cells // (int(360.0 / cell_degrees(zoom)) + 2),
+            "ix": cells % width,
+            "iy": cells // width,
         }
     )
     return bins.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repo root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -123,7 +124,8 @@ def main() -> None:
     spec = sidebar_filters(data)
     shown = filters.apply(data.events, spec)
     apply_map_click(shown)
-    selected = current_selection(shown)
+    event = selected_event(shown)  # looked up once: the map, the record and the claims share it
+    selected = None if event is None else str(event["event_id"])
     write_url(spec, selected)
 
     st.markdown("#### " + markdown_literal(filters.describe(spec, len(shown))))
@@ -134,11 +136,11 @@ def main() -> None:
     colours = data_colours(data, data.fingerprint)
     left, right = st.columns([7, 3], gap="medium")
     with right:  # first: the record reaches the page before the map is built
-        show_detail(data, shown, selected)
+        show_detail(data, shown, event)
     with left:
-        show_map(data, shown, colours, selected, spec)
-    if selected:  # current_selection keeps only an event in view
-        show_claims(shown.loc[shown["event_id"] == selected].iloc[0])
+        show_map(data, shown, colours, event, spec)
+    if event is not None:  # only an event in view is selected
+        show_claims(event)
     show_exports(data, spec)
     st.subheader("Events")
     table_choice = show_table(shown, selected, spec)
@@ -474,9 +476,13 @@ def apply_map_click(shown: pd.DataFrame) -> None:
         st.session_state["selected_id"] = None
 
 
-def current_selection(shown: pd.DataFrame) -> str | None:
+def selected_event(shown: pd.DataFrame) -> pd.Series | None:
+    """The selected event's row, if it is among the events in view."""
     selected = st.session_state.get("selected_id")
-    return selected if selected and has_event(shown, selected) else None
+    if not selected:
+        return None
+    match = np.flatnonzero((shown["event_id"] == selected).to_numpy())
+    return shown.iloc[match[0]] if len(match) else None
 
 
 def has_event(events: pd.DataFrame, event_id: str) -> bool:
@@ -494,14 +500,16 @@ class EventIds:
         return isinstance(event_id, str) and has_event(self.events, event_id)
 
 
-def show_map(data: Dataset, shown: pd.DataFrame, colours: dict, selected: str | None, spec: filters.FilterSpec) -> None:
+def show_map(
+    data: Dataset, shown: pd.DataFrame, colours: dict, event: pd.Series | None, spec: filters.FilterSpec
+) -> None:
     # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
     base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None, draw_area=True))
     region = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
     whole = st.session_state.get("whole_region") == repr(spec)
     center, zoom = region if whole else framing.frame(shown, MAP_WIDTH_PX, MAP_HEIGHT_PX, region)
-    if selected:
-        event = shown.loc[shown["event_id"] == selected].iloc[0]
+    selected = None if event is None else str(event["event_id"])
+    if event is not None:
         center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
     # Many events: draw grid cells for the view, refined as the analyst zooms,
     # so the map needs to report its view (each pan then reruns the page).
@@ -610,19 +618,19 @@ def resolve_selection(table_choice: str | None, selected: str | None) -> None:
         st.rerun()
 
 
-def show_detail(data: Dataset, shown: pd.DataFrame, selected: str | None) -> None:
+def show_detail(data: Dataset, shown: pd.DataFrame, event: pd.Series | None) -> None:
     cell = st.session_state.get("selected_cell")
-    if not selected and cell:
+    if event is None and cell:
         st.markdown("**Selected grid cell**")
         inside = shown[aggregate.in_cell(shown, cell)]
         with st.container(border=True, height=MAP_HEIGHT_PX - 40):
-            st.html(detail_html(cell_rows(inside, aggregate.cell_degrees(cell[0])), kind="cell-detail"))
+            rows = cell_rows(inside, aggregate.cell_degrees(cell[0]))
+            st.html(detail_html(rows, kind="cell-detail", lead_first=False))
         return
     st.markdown("**Selected event**")
-    if not selected:
+    if event is None:
         st.caption("Click a marker on the map or a row in the list to see the full record and its source.")
         return
-    event = shown.loc[shown["event_id"] == selected].iloc[0]
     rows = [(label, value) for label, value in record_rows(event, data.sources) if label != "Claim"]
     with st.container(border=True, height=MAP_HEIGHT_PX - 40):
         st.html(detail_html(rows))  # every value escaped: shown as text, never as markup

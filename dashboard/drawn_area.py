@@ -43,13 +43,10 @@ def normalise(corners: Sequence[Sequence[float]]) -> Corners:
     if not MIN_CORNERS <= len(points) <= MAX_CORNERS:
         raise AreaError(f"the drawn area has {len(points)} corners: expected {MIN_CORNERS} to {MAX_CORNERS}")
     outline = polygon(tuple(points))
-    if not outline.is_valid:
-        reason = shapely.is_valid_reason(outline)
+    if not outline.is_valid:  # (a polygon without surface is never valid)
         if outline.convex_hull.area == 0:
             raise AreaError("the drawn area has no surface: its corners lie on one line")
-        raise AreaError(f"the drawn area's outline crosses itself ({reason})")
-    if outline.area == 0:
-        raise AreaError("the drawn area has no surface: its corners lie on one line")
+        raise AreaError(f"the drawn area's outline crosses itself ({shapely.is_valid_reason(outline)})")
     return tuple(points)
 
 

@@ -172,12 +172,12 @@ DETAIL_CSS = (
 )
 
 
-def detail_html(rows: list[tuple[str, str]], kind: str = "") -> str:
-    """The record as compact HTML in ``detail_order``: every label and value escaped (values come from
-    data files), the quoted passage set apart as a quotation. With a ``kind`` (an extra class, e.g.
-    ``cell-detail``) the rows keep their own order."""
-    parts = [f"<style>{DETAIL_CSS}</style><div class='{'event-detail' if not kind else html_text(kind)}'>"]
-    for label, value in rows if kind else detail_order(rows):
+def detail_html(rows: list[tuple[str, str]], kind: str = "event-detail", lead_first: bool = True) -> str:
+    """Rows as compact HTML in a box of class ``kind``: every label and value escaped (values come
+    from data files), the quoted passage set apart as a quotation. ``lead_first`` puts them in
+    ``detail_order`` (an event's record); otherwise they keep their own order (a grid cell's summary)."""
+    parts = [f"<style>{DETAIL_CSS}</style><div class='{html_text(kind)}'>"]
+    for label, value in detail_order(rows) if lead_first else rows:
         if label == "Quoted passage":
             parts.append(f"<p><b>{html_text(label)}</b></p><blockquote>{html_text(value)}</blockquote>")
         else:

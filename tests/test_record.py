@@ -92,6 +92,6 @@ def test_a_grid_cell_is_summed_up(curated):
     assert rows["Grid cell"].startswith("about 56 km across")
     top = events["actor1"].value_counts().index[0]
     assert rows["Mostly"].startswith(top)
-    html = detail_html(list(rows.items()), kind="cell-detail")
+    html = detail_html(list(rows.items()), kind="cell-detail", lead_first=False)
     assert html.index("<b>Grid cell:") < html.index("<b>Events:") < html.index("<b>Fatalities:")
     assert cell_rows(events.iloc[:0], 0.5) == [("Grid cell", "no event of the current filter lies in it")]
