@@ -60,7 +60,7 @@ LIST_COLUMN_CONFIG = {
     "Location": st.column_config.TextColumn(width="medium"),
     "Fatalities": st.column_config.TextColumn(width="small", help="A range where sources differ"),
     # One decimal: 3.5 km is never shown as "4"; the range says how far it may be.
-    "Km to border": st.column_config.NumberColumn(format="%.1f", width="small", help="From the point"),
+    "Km to border": st.column_config.NumberColumn(format="%.1f", width=100, help="From the point"),
     "Crossed": st.column_config.TextColumn(width="small"),
     "Km range (area)": st.column_config.TextColumn(help="Nearest to farthest over the area it may lie in"),
 }

@@ -117,7 +117,16 @@ def _compose(
     if drawn_area:
         for ax in axes:
             _outline(ax, drawn_area)
-    _legend(figure, events, colours, x_pt=map_box[0] + map_box[2] + 16, top_pt=map_top, page=page, areas=bool(areas))
+    _legend(
+        figure,
+        events,
+        colours,
+        x_pt=map_box[0] + map_box[2] + 16,
+        top_pt=map_top,
+        page=page,
+        areas=bool(areas),
+        drawn=bool(drawn_area),
+    )
     _footer(figure, stamp, basemap_note, len(events), page)
     for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
         text.set_parse_math(False)
@@ -173,12 +182,16 @@ def _draw_maps(
     return drawn
 
 
+# Dash-dot, so the drawn area never reads as a cross-border arrow (plain dashes).
+DRAWN_AREA_LINE = {"color": static_map.INK, "linewidth": 1.6, "linestyle": (0, (8, 3, 2, 3))}
+
+
 def _outline(ax, corners: tuple) -> None:
     """The drawn area the filter keeps events in: a dashed outline, kept to the axes' view."""
     ring = [*corners, corners[0]]
     x, y = map_frame.project([lon for _, lon in ring], [lat for lat, _ in ring])
     limits = ax.get_xlim(), ax.get_ylim()
-    ax.plot(x, y, color=static_map.INK, linewidth=1.6, linestyle=(0, (5, 3)), zorder=6)
+    ax.plot(x, y, **DRAWN_AREA_LINE, zorder=6)
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
 
@@ -230,11 +243,18 @@ def _fraction(box: tuple, page: tuple) -> tuple[float, float, float, float]:
 
 
 def _legend(
-    figure: Figure, events: pd.DataFrame, colours: dict, x_pt: float, top_pt: float, page: tuple, areas: bool = False
+    figure: Figure,
+    events: pd.DataFrame,
+    colours: dict,
+    x_pt: float,
+    top_pt: float,
+    page: tuple,
+    areas: bool = False,
+    drawn: bool = False,
 ) -> None:
     """Three stacked legends in the right-hand column: actors, event types, the map's lines and areas."""
     sections = [("Actor (colour)", _actor_handles(colours)), ("Event type (shape)", _type_handles(events))]
-    sections.append(("On the map", _map_handles(events, areas)))
+    sections.append(("On the map", _map_handles(events, areas, drawn)))
     renderer = figure.canvas.get_renderer()
     for fontsize in (10.5, 9.0, 7.5):
         placed, y = [], top_pt
@@ -289,8 +309,9 @@ def _type_handles(events: pd.DataFrame) -> list:
     return [_marker(style.SHAPES[style.shape_for(kind)][0], "#495057", _wrap(kind)) for kind in kinds]
 
 
-def _map_handles(events: pd.DataFrame, areas: bool = False) -> list:
-    """The border and provinces always; arrows, place areas and fanned markers only when drawn."""
+def _map_handles(events: pd.DataFrame, areas: bool = False, drawn: bool = False) -> list:
+    """The border and provinces always; arrows, place areas, the filter's drawn area and fanned
+    markers only when drawn."""
     handles = [Line2D([], [], color=style.BORDER_COLOUR, linewidth=3.6, label="Iran–Pakistan border")]
     handles += [
         Patch(
@@ -304,6 +325,8 @@ def _map_handles(events: pd.DataFrame, areas: bool = False) -> list:
     if areas:
         label = _wrap("Where an imprecise place may lie (circle or province), in the actor's colour")
         handles.append(Patch(facecolor="#49505714", edgecolor="#495057", linestyle="--", label=label))
+    if drawn:
+        handles.append(Line2D([], [], **DRAWN_AREA_LINE, label=_wrap("Drawn area: only events inside it are shown")))
     handles.append(_dot(4.5, "#343a40", "Town (GeoNames)"))
     if (np.hypot(*static_map.fan_offsets(events)) > 0).any():
         handles.append(

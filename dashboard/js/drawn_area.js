@@ -2,6 +2,6 @@
 (function (layer, data) {
   "use strict";
   L.polygon(data.corners, {
-    color: "#212529", weight: 2, dashArray: "6 4", fillOpacity: 0.04, interactive: false, className: "drawn-area",
+    color: "#212529", weight: 2, dashArray: "10 4 2 4", fillOpacity: 0.04, interactive: false, className: "drawn-area",
   }).addTo(layer);
 })
