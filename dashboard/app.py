@@ -548,7 +548,7 @@ def show_map(
 def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
     """Under the map: the legend of what is in view, the far places, and a way back to the whole region."""
     areas_asked = st.session_state.get("show_areas", True)
-    areas_drawn = areas_asked and len(shown) <= mapview.AREAS_MAX
+    areas_drawn = mapview.outlines_areas(len(shown), areas_asked)
     st.html(mapview.page_legend_html(shown, colours, areas_shown=areas_drawn))
     far = framing.far_places(shown)
     left, right = st.columns([4, 1])

@@ -207,6 +207,11 @@ def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:
 AREAS_MAX = 200
 
 
+def outlines_areas(count: int, show_areas: bool) -> bool:
+    """Whether an interactive map of ``count`` events outlines where imprecise places may lie."""
+    return show_areas and count <= AREAS_MAX
+
+
 def build_event_layer(
     events: pd.DataFrame,
     colours: dict[str, str],
@@ -224,7 +229,7 @@ def build_event_layer(
     of a template or of JavaScript source.
     """
     layer = folium.FeatureGroup(name="Events")
-    drawn = show_areas and geometry is not None and len(events) <= AREAS_MAX
+    drawn = geometry is not None and outlines_areas(len(events), show_areas)
     areas = uncertainty.area_shapes(events, geometry) if drawn else {}
     layer.add_child(DataScript("event_layer.js", event_layer_data(events, colours, selected_id, areas, full_records)))
     return layer

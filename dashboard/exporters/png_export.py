@@ -43,7 +43,8 @@ NO_EVENTS = "No events match the filters"
 TITLE_MAX_LINES = 2
 CAPTION_MAX_LINES = 3  # a long search text is cut, never allowed to push the map off the page
 LABEL_MAX = 120  # characters of one legend entry before it is cut
-AREAS_MAX = 2000  # place areas are drawn up to this many events (a picture draws them cheaply)
+PICTURE_AREAS_MAX = 2000  # place areas drawn up to this many events (a picture draws them cheaply;
+# the live map stops at mapview.AREAS_MAX)
 RC = {"font.family": "DejaVu Sans", "font.size": 10, "axes.linewidth": 0.8, "savefig.facecolor": "white"}
 
 
@@ -63,7 +64,7 @@ def to_png(
     ``scale`` multiplies the resolution (2 for print), not the layout.
     ``generated_at`` defaults to now; a naive time is taken as UTC.
     ``show_areas`` draws where each imprecise event may lie (up to
-    ``AREAS_MAX`` events; a denser map would be one grey wash).
+    ``PICTURE_AREAS_MAX`` events; a denser map would be one grey wash).
     ``drawn_area`` (the filter's polygon of (lat, lon) corners) is outlined.
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
@@ -112,7 +113,7 @@ def _compose(
     map_top = _header(figure, title, caption, page)
     map_box = (MARGIN_PT, FOOTER_PT, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - FOOTER_PT)
     colours = style.actor_colours(events["actor1"])
-    areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= AREAS_MAX else {}
+    areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= PICTURE_AREAS_MAX else {}
     axes = _draw_maps(figure, events, geometry, colours, map_box, page, areas)
     if drawn_area:
         for ax in axes:
