@@ -102,7 +102,14 @@ def active_dataset() -> tuple[Dataset, ImportResult | None]:
         # Nothing already loaded is lost: the page carries on with the data it had.
         st.session_state["upload_error"] = str(err)
         return base, imported
-    return combine(base, result, st.session_state.get("upload_mode", "merge")), result
+    return combined_dataset(upload.file_id, st.session_state.get("upload_mode", "merge"), base, result), result
+
+
+@st.cache_resource(max_entries=4)
+def combined_dataset(file_id: str, mode: str, _base: Dataset, _result: ImportResult) -> Dataset:
+    # One Dataset per upload and mode, kept: its content digest (which the caches key on) is then
+    # worked out once, not on every rerun.
+    return combine(_base, _result, mode)
 
 
 def main() -> None:
