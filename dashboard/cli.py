@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"refuse a file bigger than this many MiB (default {IMPORT_MAX_MB:,}; the page's upload limit "
         "is for uploads only)",
     )
+    from dashboard import db_cli
+
+    db_cli.add_commands(commands)
     return parser
 
 
@@ -150,6 +153,14 @@ def run_export(args: argparse.Namespace) -> int:
         content = make_export(args.format, data, spec, args.basemap, args.scale, show_areas=not args.no_areas)
     except DataError as err:  # the --data file (or the curated data) cannot be used: bad input
         print(err, file=sys.stderr)
+        return 2
+    except Exception as err:  # the event store (BORDERMAP_DATABASE_URL) refused or cannot be reached
+        from dashboard.store import store_failure
+
+        message = store_failure(err)
+        if message is None:
+            raise
+        print(f"export: {message}", file=sys.stderr)
         return 2
     try:
         atomic_write(out, content)
@@ -243,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_validate(args.file)
     if args.command == "import":
         return run_import(args)
+    if args.command == "db":
+        from dashboard import db_cli
+
+        return db_cli.run(args)
     return run_export(args)
 
 

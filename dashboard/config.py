@@ -52,6 +52,17 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("tile_attribution", "Own tile server", "Attribution shown for tile_url."),
         Setting("max_upload_mb", "200", "Largest events file accepted, in MiB (1 MiB = 1,048,576 bytes)."),
+        Setting(
+            "database_url",
+            "",
+            "An event store to read instead of the files: sqlite:///path.db (one analyst) or "
+            "postgresql://reader@host/db (a team; a role that can only read).",
+        ),
+        Setting(
+            "editor_database_url",
+            "",
+            "PostgreSQL: the role the page edits with (it may write); empty: the database_url (SQLite).",
+        ),
     ]
 }
 
@@ -119,7 +130,14 @@ def get_tile_url() -> str:
 def problems() -> list[str]:
     """Every setting that cannot be used, one message each (empty when all are fine)."""
     found = []
-    for check in (get_data_mode, get_max_upload_bytes, get_tile_url, lambda: get_bool("offline")):
+    for check in (
+        get_data_mode,
+        get_max_upload_bytes,
+        get_tile_url,
+        lambda: get_bool("offline"),
+        get_database_url,
+        get_editor_database_url,
+    ):
         try:
             check()
         except ValueError as err:
@@ -131,6 +149,23 @@ def problems() -> list[str]:
         elif needed and not (folder / needed).is_file():
             found.append(f"setting {SETTINGS[name].env_var}={str(folder)!r}: expected a folder holding {needed}")
     return found
+
+
+def get_database_url() -> str:
+    """The ``database_url`` setting: empty (the files), or a sqlite:/// or postgresql:// address."""
+    raw = get("database_url").strip()
+    if raw and not re.match(r"(?i)(sqlite:///.+|postgresql(\+psycopg)?://.+)$", raw):
+        raise _bad("database_url", raw, "sqlite:///path.db or postgresql://user@host/database")
+    return raw
+
+
+def get_editor_database_url() -> str:
+    """Where the page writes: ``editor_database_url``, or ``database_url`` when that is SQLite."""
+    raw = get("editor_database_url").strip()
+    if raw and not re.match(r"(?i)postgresql(\+psycopg)?://.+$", raw):
+        raise _bad("editor_database_url", raw, "postgresql://editor@host/database")
+    base = get_database_url()
+    return raw or (base if base.lower().startswith("sqlite") else "")
 
 
 def events_path() -> Path:

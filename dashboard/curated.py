@@ -29,6 +29,7 @@ class Dataset:
     geometry: BorderGeometry
     label: str  # what is in view, for the page's badge and export captions
     claims: pd.DataFrame = field(default_factory=empty_claims)  # attributed claims of the curated events
+    store_version: str = ""  # from an event store: its latest revision ("" for files)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -38,6 +39,12 @@ class Dataset:
         digest = hashlib.sha256(pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_pandas_object(self.claims, index=False).to_numpy().tobytes())
         return digest.hexdigest()[:20]
+
+    @property
+    def version(self) -> str:
+        """What a manifest records as the data version: the store's latest revision
+        (``store:<n>``), or for files the content digest (``sha256:<fingerprint>``)."""
+        return self.store_version or f"sha256:{self.fingerprint}"
 
 
 def read_raw(path: Path) -> pd.DataFrame:

@@ -60,9 +60,15 @@ def import_into(curated: Dataset, path: Path | None = None, data: bytes | None =
 
 
 def load_configured(data_file: Path | None = None, mode: str | None = None) -> tuple[Dataset, ImportResult | None]:
-    """The data in view by default: the curated events, or the ``data_file`` setting's."""
-    curated = load_curated()
+    """The data in view by default: the event store when ``database_url`` is set, else the curated
+    events, or the ``data_file`` setting's (a ``data_file`` given here wins over the store)."""
     path = data_file or (Path(config.get("data_file")) if config.get("data_file") else None)
+    url = config.get_database_url()
+    if path is None and url:  # a store is set: it is the record (a file named outright still wins)
+        from dashboard.store import open_store
+
+        return open_store(url).dataset(), None
+    curated = load_curated()
     if path is None:
         return curated, None
     if path.suffix.lower() == ".parquet":

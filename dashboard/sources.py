@@ -106,7 +106,12 @@ def check_citations(
     """
     problems: list[Problem] = []
     for i, (source_id, quote, detail_id) in enumerate(
-        zip(events["source_id"], events["source_quote"], events.get("detail_source_id", ""), strict=False)
+        zip(
+            events["source_id"],
+            events["source_quote"],
+            events.get("detail_source_id", pd.Series("", index=events.index)),
+            strict=True,
+        )
     ):
         row = spreadsheet_row(i)
         if not source_id:

@@ -1,3 +1,4 @@
+import itertools
 import os
 from pathlib import Path
 
@@ -21,6 +22,47 @@ def curated():
 @pytest.fixture(scope="session")
 def registry():
     return load_registry()
+
+
+# --- Event store: SQLite, and PostGIS on a throwaway cluster ---------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster with PostGIS for the session; each test takes a new database.
+    Skips without Debian's binaries, except in CI, where that is a failure."""
+    from dashboard import pgcluster
+
+    problem = pgcluster.missing()
+    if problem and os.environ.get("CI") == "true":
+        pytest.fail(f"PostGIS tests cannot run in CI: {problem}")
+    if problem:
+        pytest.skip(problem)
+    with pgcluster.throwaway_cluster() as cluster:
+        yield cluster
+
+
+_DATABASES = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store_url(request, tmp_path):
+    """An empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_cluster").create_database(f"test_{next(_DATABASES)}")
+
+
+@pytest.fixture
+def loaded_store(store_url, curated):
+    """A store holding the curated events, loaded by 'loader'."""
+    from dashboard.store import Store
+
+    store = Store(store_url)
+    store.init()
+    store.load(curated.events, by="loader", reason="initial load")
+    yield store
+    store.engine.dispose()
 
 
 # --- Browser tests: Debian's Chromium driven by Playwright ----------------------

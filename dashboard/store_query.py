@@ -1,0 +1,96 @@
+"""A ``FilterSpec`` as SQL on the event store: the same events ``filters.apply`` keeps, found by the database.
+
+Dates, canonical actors (a state's name matching its state actors, as in
+``filters``), types, country and province (the join's), minimum fatalities,
+text, precision, distance to the border, a bounding box and a drawn polygon
+all become one WHERE clause. On PostGIS the box and the polygon use the GiST
+index on ``geom``; on SQLite the polygon's box is filtered in SQL and the
+polygon itself (a handful of rows by then) in Python, with ``drawn_area``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard import drawn_area, filters
+from dashboard.store import Store
+from dashboard.store_schema import SRID
+
+Box = tuple[float, float, float, float]  # south, west, north, east
+
+
+def where(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> list:
+    """The conditions, as SQLAlchemy expressions over ``events`` (retracted events never pass)."""
+    e = store.t["events"].c
+    found = [~e.retracted]
+    if spec.start:
+        found.append(e.event_date >= spec.start)
+    if spec.end:
+        found.append(e.event_date <= spec.end)
+    if spec.actors:
+        found.append(_actors(e, spec.actors))
+    if spec.event_types:
+        found.append(e.event_type.in_(spec.event_types))
+    if spec.countries:
+        found.append(e.country_geo.in_(spec.countries))
+    if spec.provinces:
+        found.append(e.admin1_geo.in_(spec.provinces))
+    if spec.min_fatalities:
+        found.append(sa.func.coalesce(e.fatalities, 0) >= spec.min_fatalities)
+    if spec.text:
+        pattern = "%" + spec.text.casefold().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        found.append(
+            sa.or_(
+                sa.func.lower(e.location).like(pattern, escape="\\"),
+                sa.func.lower(e.notes).like(pattern, escape="\\"),
+            )
+        )
+    if spec.precise_only:
+        found.append((e.date_precision == "day") & (e.geo_precision <= 2))
+    if spec.within_km is not None:
+        found.append(e.distance_to_border_km <= spec.within_km)
+    boxes = [b for b in (box, _area_box(spec.area)) if b]
+    for south, west, north, east in boxes:
+        if store.postgis:
+            found.append(e.geom.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, SRID)))
+        found.append(e.latitude.between(south, north) & e.longitude.between(west, east))
+    if spec.area and store.postgis:
+        ring = [(lon, lat) for lat, lon in spec.area] + [(spec.area[0][1], spec.area[0][0])]
+        wkt = "POLYGON((" + ", ".join(f"{x!r} {y!r}" for x, y in ring) + "))"
+        found.append(sa.func.ST_Intersects(e.geom, sa.func.ST_GeomFromText(wkt, SRID)))
+    return found
+
+
+def _actors(e, actors: tuple[str, ...]):
+    names = [a for a in actors if a not in filters.STATE_ACTORS]
+    either = [e.actor1_canonical.in_(names), e.actor2_canonical.in_(names)]
+    for state in (a for a in actors if a in filters.STATE_ACTORS):
+        for side, kind in ((e.actor1_side, e.actor1_kind), (e.actor2_side, e.actor2_kind)):
+            either.append((side == state) & kind.in_(filters.STATE_KINDS))
+    return sa.or_(*either)
+
+
+def _area_box(area: drawn_area.Corners) -> Box | None:
+    if not area:
+        return None
+    lats, lons = [lat for lat, _ in area], [lon for _, lon in area]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def event_ids(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> list[str]:
+    """The ids of the events that pass, sorted."""
+    e = store.t["events"].c
+    query = sa.select(e.event_id, e.latitude, e.longitude).where(*where(store, spec, box)).order_by(e.event_id)
+    with store.engine.connect() as conn:
+        rows = pd.DataFrame(conn.execute(query).all(), columns=["event_id", "latitude", "longitude"])
+    if spec.area and not store.postgis and len(rows):
+        rows = rows[drawn_area.contains(spec.area, rows["latitude"].to_numpy(), rows["longitude"].to_numpy())]
+    return rows["event_id"].tolist()
+
+
+def count(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> int:
+    if spec.area and not store.postgis:
+        return len(event_ids(store, spec, box))
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).where(*where(store, spec, box))).scalar_one()
