@@ -66,9 +66,30 @@ LIST_COLUMN_CONFIG = {
 }
 
 
-@st.cache_resource(show_spinner="Loading events and borders…")
 def configured_dataset() -> tuple[Dataset, ImportResult | None]:
+    """The files' data, or the event store's at its latest revision (a change anywhere is seen on
+    the next rerun: the revision number is read each run, the data only when it moved)."""
+    url = config.get_database_url()
+    if not url:
+        return files_dataset()
+    return store_dataset(url, page_store(url).data_version())
+
+
+@st.cache_resource(show_spinner="Loading events and borders…")
+def files_dataset() -> tuple[Dataset, ImportResult | None]:
     return load_configured()
+
+
+@st.cache_resource
+def page_store(url: str):
+    from dashboard.store import open_store
+
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner="Loading the event store…", max_entries=2)
+def store_dataset(url: str, revision: int) -> tuple[Dataset, ImportResult | None]:
+    return page_store(url).dataset(), None
 
 
 @st.cache_resource(show_spinner="Importing your events…", max_entries=4)
@@ -124,6 +145,13 @@ def main() -> None:
     except (DataError, OSError, ValueError) as err:
         notice(st.error, "The event data cannot be loaded.", str(err))
         st.stop()
+    except Exception as err:  # the event store's database cannot be reached or refused
+        from dashboard.store import store_failure
+
+        if store_failure(err) is None:
+            raise
+        notice(st.error, "The event data cannot be loaded.", store_failure(err))
+        st.stop()
     if "initialised" not in st.session_state:
         restore_from_url(data)
     apply_timeline_brush(data)
@@ -144,6 +172,10 @@ def main() -> None:
     left, right = st.columns([7, 3], gap="medium")
     with right:  # first: the record reaches the page before the map is built
         show_detail(data, shown, event)
+        if config.get_database_url():
+            from dashboard import edit_panel
+
+            edit_panel.show(event, data.sources, notice)
     with left:
         show_map(data, shown, colours, event, spec)
     if event is not None:  # only an event in view is selected

@@ -248,6 +248,13 @@ class Store:
         return sorted(before, key=lambda e: e["event_id"]), reasons
 
     @cached_property
+    def _geometry(self):
+        from dashboard import config
+        from dashboard.borders import load_geometry
+
+        return load_geometry(config.get_path("geometry_dir"))
+
+    @cached_property
     def _registry(self):
         from dashboard.curated import load_registry
 
@@ -364,6 +371,7 @@ class Store:
         Refused, with a message naming the field and value, when a field is unknown, a value fails
         the schema, the correction lacks a registered source and a verbatim quote, or a reason and a
         name; ``Conflict`` when the event changed after ``expected_version``."""
+        self.current(event_id)  # an unknown id is named before anything else
         unknown = [name for name in changes if name not in store_schema.FIELDS]
         if unknown:
             raise StoreError(
@@ -384,6 +392,7 @@ class Store:
         expected_version: int | None = None,
     ) -> int:
         """Mark one event retracted (it stays in the store and its history); returns the new version."""
+        self.current(event_id)
         _require(event_id, reason=reason, by=by)
         citation = citation or Citation("", "")
         if citation.source_id or citation.quote:
@@ -468,7 +477,6 @@ class Store:
     def _checked_row(self, event_id: str, cells: Mapping[str, str]) -> pd.DataFrame:
         """One event's cells through the schema check and the border join, or ``StoreError``."""
         from dashboard.borders import join_events
-        from dashboard.curated import load_curated
         from dashboard.sources import check_citations
 
         raw = pd.DataFrame([{name: str(cells.get(name, "")) for name in schema.COLUMN_NAMES}])
@@ -480,7 +488,7 @@ class Store:
         if problems:
             p = problems[0]
             raise StoreError(f"{event_id}: {p.column} {p.value!r}: expected {p.expected}")
-        return join_events(result.events, load_curated().geometry)
+        return join_events(result.events, self._geometry)
 
 
 def _require(event_id: str, **given: str) -> None:
