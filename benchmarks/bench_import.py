@@ -28,9 +28,9 @@ from bench_scale import synthetic_events  # noqa: E402
 from dashboard.columnar import read_events_parquet  # noqa: E402
 
 
-def acled_csv(n: int, path: Path) -> None:
-    """``n`` synthetic events in ACLED's export columns."""
-    events = synthetic_events(n)
+def acled_csv(n: int, path: Path, events=None) -> None:
+    """``n`` synthetic events in ACLED's export columns (or ``events``, made by ``synthetic_events``)."""
+    events = synthetic_events(n) if events is None else events
     frame = {
         "event_id_cnty": events["event_id"],
         "event_date": events["event_date"].dt.strftime("%Y-%m-%d"),

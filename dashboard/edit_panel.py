@@ -41,9 +41,8 @@ def show(event: pd.Series | None, sources: pd.DataFrame, notice: Callable) -> No
         if name is None:
             _sign_in_form(store, notice)
             return
-        top = st.columns([3, 1], vertical_alignment="center")
-        top[0].caption(f"Signed in as {name} (editor).")
-        if top[1].button("Sign out", key="edit_sign_out"):
+        st.caption(f"Signed in as {name} (editor).")
+        if st.button("Sign out", key="edit_sign_out"):
             auth.sign_out(store, st.session_state.pop(TOKEN, None))
             st.rerun()
         if event is None:

@@ -61,6 +61,7 @@ def missing() -> str:
 class Cluster:
     folder: Path
     user: str
+    durable: bool = False  # fsync on, as a real server (benchmarks); off for tests (faster, same results)
 
     @property
     def socket_dir(self) -> str:
@@ -86,7 +87,8 @@ class Cluster:
 
     def start(self) -> None:
         log = self.folder / "server.log"
-        options = f"-k {self.folder} -p {PORT} -c listen_addresses='' -c fsync=off -c max_connections=60"
+        fsync = "on" if self.durable else "off"
+        options = f"-k {self.folder} -p {PORT} -c listen_addresses='' -c fsync={fsync} -c max_connections=60"
         _run(
             self.user,
             [str(binaries() / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(log), "-o", options, "-w", "start"],
@@ -103,8 +105,9 @@ def _run(user: str, argv: list[str]) -> str:
 
 
 @contextlib.contextmanager
-def throwaway_cluster() -> Iterator[Cluster]:
-    """initdb, start, yield, stop and remove; the folder lives under the system's temp folder."""
+def throwaway_cluster(durable: bool = False) -> Iterator[Cluster]:
+    """initdb, start, yield, stop and remove; the folder lives under the system's temp folder.
+    ``durable``: fsync on, as a production server runs (for benchmarks)."""
     problem = missing()
     if problem:
         raise RuntimeError(problem)
@@ -115,7 +118,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
             shutil.chown(folder, user="postgres", group="postgres")
         folder.chmod(0o700)
         _run(user, [str(binaries() / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", user, "-E", "UTF8"])
-        cluster = Cluster(folder, user)
+        cluster = Cluster(folder, user, durable)
         cluster.start()
         try:
             yield cluster

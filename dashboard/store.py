@@ -16,7 +16,6 @@ and nothing is written (optimistic locking: no update is ever lost).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -294,37 +293,26 @@ class Store:
             raise ValueError(f"action {action!r}: load or add")
         when = when or now()
         rows = self._rows(joined, when, by)
-        after = _fields_json(joined)
-        revisions = pd.DataFrame(
-            {
-                "event_id": rows["event_id"],
-                "version": 1,
-                "action": action,
-                "at": when,
-                "by": by,
-                "reason": reason,
-                "source_id": joined["source_id"].fillna("").astype(str).to_numpy(),
-                "quote": joined["source_quote"].fillna("").astype(str).to_numpy(),
-                "before": None,
-                "after": after,
-            }
-        )
         with self.engine.begin() as conn:
-            clash = self._existing(conn, rows["event_id"])
+            clash = self._existing(conn, rows["event_id"]) if self._has_events(conn) else []
             if clash:
                 raise StoreError(
                     f"event_id {clash[0]!r}: already in the store ({len(clash)} of the new ids are); "
                     "use db edit to correct an event"
                 )
-            if self.postgis:
+            if self.postgis:  # the revisions are written by the database from the staged rows
                 from dashboard import store_postgis
 
-                store_postgis.copy_events(conn, rows, progress)
-                store_postgis.copy_revisions(conn, revisions)
+                store_postgis.copy_events(conn, rows, when, by, progress)
+                store_postgis.insert_revisions(conn, action, when, by, reason)
             else:
                 conn.execute(sa.insert(self.t["events"]), rows.to_dict("records"))
-                conn.execute(sa.insert(self.t["revisions"]), revisions.to_dict("records"))
+                conn.execute(sa.insert(self.t["revisions"]), _revisions(rows, action, when, by, reason))
         return len(rows)
+
+    def _has_events(self, conn: sa.Connection) -> bool:
+        events = self.t["events"]
+        return conn.execute(sa.select(events.c.event_id).limit(1)).first() is not None
 
     def _existing(self, conn: sa.Connection, ids: pd.Series) -> list[str]:
         events = self.t["events"]
@@ -502,20 +490,23 @@ def _texts(row: Mapping) -> dict[str, str]:
     return {name: cell_text(row.get(name)) for name in schema.COLUMN_NAMES}
 
 
-def _fields_json(joined: pd.DataFrame) -> np.ndarray:
-    """One JSON object of the schema's fields per event (actors as written), fast at a million rows."""
-    frame = pd.DataFrame(index=joined.index)
-    for name in schema.COLUMN_NAMES:
-        column = joined[name] if name in joined.columns else pd.Series(None, index=joined.index)
-        if name in ("actor1", "actor2") and f"{name}_original" in joined.columns:
-            written = joined[f"{name}_original"]
-            column = written.where(written.fillna("") != "", column)
-        frame[name] = column
-    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%Y-%m-%d")
-    buffer = io.StringIO()
-    frame[sorted(frame.columns)].to_json(buffer, orient="records", lines=True, force_ascii=False, double_precision=15)
-    lines = buffer.getvalue().splitlines()
-    return np.array(lines, dtype=object)
+def _revisions(rows: pd.DataFrame, action: str, when: dt.datetime, by: str, reason: str) -> list[dict]:
+    """One new revision per stored row (fields as written), cited by the row's own source."""
+    return [
+        {
+            "event_id": row["event_id"],
+            "version": 1,
+            "action": action,
+            "at": when,
+            "by": by,
+            "reason": reason,
+            "source_id": row["source_id"] or "",
+            "quote": row["source_quote"] or "",
+            "before": None,
+            "after": json.dumps(fields_of(row), ensure_ascii=False, sort_keys=True),
+        }
+        for row in rows.to_dict("records")
+    ]
 
 
 def project_csv(text: pd.DataFrame) -> bytes:

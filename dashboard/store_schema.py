@@ -77,7 +77,7 @@ def tables(metadata: sa.MetaData, postgis: bool) -> dict[str, sa.Table]:
         "revisions",
         metadata,
         sa.Column("revision_id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
-        sa.Column("event_id", sa.Text, nullable=False, index=True),
+        sa.Column("event_id", sa.Text, nullable=False),  # looked up through the unique (event_id, version)
         sa.Column("version", sa.Integer, nullable=False),  # the event's version this revision made
         sa.Column("action", sa.Text, nullable=False),  # load, add, edit, retract
         sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -224,14 +224,15 @@ def load_border_geometry(conn: sa.Connection) -> None:
 
 def grant_roles(engine: sa.Engine, reader: str, editor: str) -> None:
     """PostgreSQL: ``reader`` may only read events and history; ``editor`` may also add and change
-    events, append revisions (never change them) and keep sign-in sessions. The roles must exist."""
+    events, append revisions (never change them) and keep sign-in sessions. The roles must exist;
+    run by the tables' owner (PostGIS's spatial_ref_sys is readable by everyone already)."""
     if not is_postgres(engine):
         raise ValueError("roles are a PostgreSQL feature; a SQLite store is one analyst's file")
     quote = engine.dialect.identifier_preparer.quote
     r, e = quote(reader), quote(editor)
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {r}, {e}",
-        f"GRANT SELECT ON events, revisions, schema_version, border_areas, border_line, spatial_ref_sys TO {r}, {e}",
+        f"GRANT SELECT ON events, revisions, schema_version, border_areas, border_line TO {r}, {e}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {r}",
         f"REVOKE ALL ON users, sessions FROM {r}",
         f"GRANT INSERT, UPDATE ON events TO {e}",

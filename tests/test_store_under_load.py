@@ -135,14 +135,17 @@ def test_the_server_stopped_mid_load_leaves_nothing_half_written(tmp_path):
 
 @pytest.mark.postgis
 def test_the_reading_role_cannot_write_and_the_editing_role_cannot_rewrite_history(pg_cluster, curated):
-    url = pg_cluster.create_database("roles")
-    owner = Store(url)
-    owner.init()
-    owner.load(curated.events, by="loader", reason="initial load")
-    for role in ("bm_reader", "bm_editor"):
-        pg_cluster.psql(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    """The README's team set-up: an owner role (not a superuser) creates and fills the store and
+    grants the page's two roles their rights; a superuser only creates the database and PostGIS."""
     from dashboard.store_schema import grant_roles
 
+    for role in ("bm_owner", "bm_reader", "bm_editor"):
+        pg_cluster.psql(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    pg_cluster.psql("CREATE DATABASE roles OWNER bm_owner")
+    pg_cluster.psql("CREATE EXTENSION postgis", database="roles")
+    owner = Store(pg_cluster.url("roles", user="bm_owner"))
+    owner.init()
+    owner.load(curated.events, by="loader", reason="initial load")
     grant_roles(owner.engine, "bm_reader", "bm_editor")
     reader = Store(pg_cluster.url("roles", user="bm_reader"))
     editor = Store(pg_cluster.url("roles", user="bm_editor"))
