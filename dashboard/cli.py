@@ -143,10 +143,11 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"export: {err}", file=sys.stderr)
         return 2
     try:
-        data, imported = load_configured(args.data, "merge" if args.merge else None)
+        # From an event store only the events the filter may keep are read (the filter runs as SQL).
+        data, imported = load_configured(args.data, "merge" if args.merge else None, spec=spec)
         if imported is not None:
             print(import_summary(imported), file=sys.stderr)
-        unknown = _unknown_choices(spec, data.events)
+        unknown = _unknown_choices(spec, data.events if args.data or not config.get_database_url() else None)
         if unknown:
             print(f"export: {unknown}", file=sys.stderr)
             return 2
@@ -172,9 +173,16 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _unknown_choices(spec: FilterSpec, events) -> str:
+    """A flag value the data does not offer (``events`` None: the event store's whole record)."""
     from dashboard.filters import options
 
-    offered = options(events)
+    if events is None:
+        from dashboard import store_query
+        from dashboard.store import open_store
+
+        offered = store_query.options(open_store(config.get_database_url()))
+    else:
+        offered = options(events)
     for name, flag in (
         ("actors", "--actor"),
         ("event_types", "--event-type"),

@@ -59,15 +59,18 @@ def import_into(curated: Dataset, path: Path | None = None, data: bytes | None =
     return import_file(Path(path), curated.geometry, gazetteer(), existing_ids=ids)
 
 
-def load_configured(data_file: Path | None = None, mode: str | None = None) -> tuple[Dataset, ImportResult | None]:
+def load_configured(
+    data_file: Path | None = None, mode: str | None = None, spec=None
+) -> tuple[Dataset, ImportResult | None]:
     """The data in view by default: the event store when ``database_url`` is set, else the curated
-    events, or the ``data_file`` setting's (a ``data_file`` given here wins over the store)."""
+    events, or the ``data_file`` setting's (a ``data_file`` given here wins over the store). With a
+    ``FilterSpec`` a store reads only the events it may keep (files are read whole)."""
     path = data_file or (Path(config.get("data_file")) if config.get("data_file") else None)
     url = config.get_database_url()
     if path is None and url:  # a store is set: it is the record (a file named outright still wins)
         from dashboard.store import open_store
 
-        return open_store(url).dataset(), None
+        return open_store(url).dataset(spec), None
     curated = load_curated()
     if path is None:
         return curated, None

@@ -134,7 +134,8 @@ def validate_events(raw: pd.DataFrame, file: str) -> ValidationResult:
     for name in COLUMN_NAMES:
         if name not in raw.columns:
             raw[name] = ""
-    text = raw.fillna("").astype(str).apply(lambda s: s.str.strip())
+    text = raw.fillna("").astype(str)
+    text = text.apply(lambda s: s.str.strip()) if len(text) else text  # apply drops the columns of no rows
     typed = pd.DataFrame(index=text.index)
     bad = pd.Series(False, index=text.index)
     for column in COLUMNS:
@@ -144,7 +145,7 @@ def validate_events(raw: pd.DataFrame, file: str) -> ValidationResult:
         bad |= invalid
     problems += _row_checks(file, text, typed, bad)
     bad_rows = {p.row for p in problems if p.row is not None}
-    keep = ~pd.Series([spreadsheet_row(i) in bad_rows for i in text.index], index=text.index)
+    keep = ~pd.Series([spreadsheet_row(i) in bad_rows for i in text.index], index=text.index, dtype=bool)
     extra = [c for c in raw.columns if c not in COLUMN_NAMES]
     result = typed[keep].join(text.loc[keep, extra]) if extra else typed[keep]
     problems.sort(key=lambda p: (p.row or 0, COLUMN_NAMES.index(p.column) if p.column in COLUMN_NAMES else 99))

@@ -209,15 +209,18 @@ class Store:
             raise StoreError(f"event_id {event_id!r}: no such event in the store")
         return found
 
-    def text_frame(self, include_retracted: bool = False) -> pd.DataFrame:
-        """The events as the project's CSV holds them: every field as text, in schema order."""
+    def text_frame(self, include_retracted: bool = False, conditions: tuple = ()) -> pd.DataFrame:
+        """The events as the project's CSV holds them: every field as text, in schema order, sorted
+        by id; ``conditions`` (SQLAlchemy expressions, e.g. ``store_query.where``) narrow them."""
         events = self.t["events"]
         query = sa.select(*(events.c[name] for name in schema.COLUMN_NAMES)).order_by(events.c.event_id)
         if not include_retracted:
             query = query.where(~events.c.retracted)
+        if conditions:
+            query = query.where(*conditions)
         with self.engine.connect() as conn:
             frame = pd.DataFrame(conn.execute(query).all(), columns=list(schema.COLUMN_NAMES))
-        return frame.map(cell_text) if len(frame) else frame.astype(str)
+        return pd.DataFrame({c.name: _as_text(frame[c.name], c) for c in schema.COLUMNS})
 
     def retracted(self) -> dict[str, str]:
         events = self.t["events"]
@@ -259,22 +262,30 @@ class Store:
 
         return load_registry()
 
-    def dataset(self):
+    def dataset(self, spec=None):
         """The store's current events as the page and the exports take them: validated, joined,
-        with the project's sources, claims and borders, and the store's revision as data version."""
+        with the project's sources, claims and borders, and the store's revision as data version.
+        With a ``FilterSpec``, only the events it may keep are read (the filter runs as SQL; the
+        caller's ``filters.apply`` then gives exactly the same events as on the whole record)."""
         from dashboard.claims import annotate
         from dashboard.curated import Dataset, load_curated
+        from dashboard.importers import join_in_chunks
 
         curated = load_curated()
-        text = self.text_frame()
+        version = self.data_version()  # read first: the data is at least this recent
+        conditions = ()
+        if spec is not None:
+            from dashboard import store_query
+
+            conditions = tuple(store_query.where(self, spec))
+        text = self.text_frame(conditions=conditions)
         result = schema.validate_events(text, f"store {self!r}")
         if result.problems:  # the store only ever holds checked rows; say so if that ever fails
             raise DataError(result.problems)
-        from dashboard.importers import join_in_chunks
-
         events = annotate(join_in_chunks(result.events, curated.geometry), curated.claims)
-        version = self.data_version()
         label = f"Event store ({len(events)} events, revision {version})"
+        if spec is not None:
+            label = f"Event store (revision {version})"  # only the filtered events were read
         return Dataset(events, curated.sources, curated.geometry, label, curated.claims, f"store:{version}")
 
     # --- writing --------------------------------------------------------------
@@ -477,6 +488,21 @@ class Store:
             p = problems[0]
             raise StoreError(f"{event_id}: {p.column} {p.value!r}: expected {p.expected}")
         return join_events(result.events, self._geometry)
+
+
+def _as_text(values: pd.Series, column: schema.Column) -> pd.Series:
+    """A column of stored values as CSV text, vectorised (``cell_text`` for a whole column)."""
+    if column.kind == "date":
+        return pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    numeric = column.kind in ("float", "int") or all(isinstance(c, int) for c in column.choices or ("",))
+    if not numeric:
+        return values.where(values.notna(), "").astype(str).astype(object)
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    text = numbers.map(repr).astype(object)
+    whole = (numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)).to_numpy()
+    text[whole] = numbers[whole].astype("int64").astype(str)
+    text[numbers.isna().to_numpy()] = ""
+    return text
 
 
 def _require(event_id: str, **given: str) -> None:

@@ -94,3 +94,21 @@ def count(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> int
         return len(event_ids(store, spec, box))
     with store.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).where(*where(store, spec, box))).scalar_one()
+
+
+def options(store: Store) -> dict[str, list[str]]:
+    """What each list filter offers over the whole store (as ``filters.options`` over its events)."""
+    e = store.t["events"].c
+    live = ~e.retracted
+
+    def distinct(column) -> list[str]:
+        with store.engine.connect() as conn:
+            return [v for v in conn.execute(sa.select(column).where(live).distinct()).scalars() if v]
+
+    actors = set(distinct(e.actor1_canonical)) | set(distinct(e.actor2_canonical))
+    return {
+        "actors": list(filters.STATE_ACTORS) + sorted(actors),
+        "event_types": sorted(distinct(e.event_type)),
+        "countries": sorted(distinct(e.country_geo)),
+        "provinces": sorted(distinct(e.admin1_geo)),
+    }

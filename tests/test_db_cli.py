@@ -127,3 +127,32 @@ def test_user_takes_the_password_from_the_environment(db, monkeypatch, capsys):
 
     store = Store(os.environ["BORDERMAP_DATABASE_URL"])
     assert auth.sign_in(store, "alice", "a long enough password")
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--start", "2024-01-16", "--end", "2024-01-29", "--actor", "Pakistan"],
+        ["--within-km", "50", "--event-type", "Battles"],
+        ["--area", "24,58;31,58;31,66;24,66", "--precise-only"],
+    ],
+)
+def test_export_from_the_store_equals_export_from_the_files(db, monkeypatch, tmp_path, flags):
+    """The filter runs as SQL on the store, then as on the files: the same events, the same file."""
+    db("init")
+    db("load", str(EVENTS))
+    assert main(["export", "--format", "geojson", "--out", str(tmp_path / "store.geojson"), *flags]) == 0
+    monkeypatch.delenv("BORDERMAP_DATABASE_URL")
+    assert main(["export", "--format", "geojson", "--out", str(tmp_path / "files.geojson"), *flags]) == 0
+    store, files = ((tmp_path / f"{n}.geojson").read_bytes() for n in ("store", "files"))
+    assert store == files and b'"features": []' not in files
+
+
+def test_an_actor_the_store_has_is_known_even_when_the_filter_leaves_none(db, curated, capsys, tmp_path):
+    db("init")
+    db("load", str(EVENTS))
+    actor = curated.events["actor1"].iloc[0]
+    out = str(tmp_path / "x.csv")
+    assert main(["export", "--format", "csv", "--out", out, "--actor", actor, "--start", "2030-01-01"]) == 0
+    assert main(["export", "--format", "csv", "--out", out, "--actor", "No Such Actor"]) == 2
+    assert "--actor No Such Actor: not in the data" in capsys.readouterr().err
