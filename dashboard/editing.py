@@ -62,3 +62,9 @@ def add_file(store: Store, token: str | None, data: bytes, name: str, reason: st
     problems = [replace(p, file=name) for p in found.problems]
     loaded = store.load(found.events, by=by, reason=reason, action="add") if len(found.events) else 0
     return Added(loaded, found.unchanged, problems)
+
+
+def save_views(store: Store, token: str | None, body: bytes, expected_version: int | None) -> int:
+    """Keep the team's saved views (the views file's bytes); returns the new version."""
+    by = editor_name(store, token)
+    return store.save_view_set(body, by, expected_version)

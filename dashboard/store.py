@@ -288,6 +288,41 @@ class Store:
             label = f"Event store (revision {version})"  # only the filtered events were read
         return Dataset(events, curated.sources, curated.geometry, label, curated.claims, f"store:{version}")
 
+    # --- saved views ----------------------------------------------------------
+    def view_set(self, name: str = "default") -> tuple[bytes, int] | None:
+        """A saved views file (its JSON bytes) and its version, or None."""
+        sets = self.t["view_sets"]
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sets.c.body, sets.c.version).where(sets.c.name == name)).first()
+        return None if row is None else (row.body.encode("utf-8"), row.version)
+
+    def save_view_set(self, body: bytes, by: str, expected_version: int | None, name: str = "default") -> int:
+        """Keep a views file (checked by ``views.parse`` first); ``expected_version`` None creates it.
+        ``Conflict`` when someone saved since the version this change was made on."""
+        from dashboard import views
+
+        views.parse(body, f"views {name!r}")  # raises ViewsError naming every problem; nothing written
+        sets = self.t["view_sets"]
+        values = {"body": body.decode("utf-8"), "updated_at": now(), "updated_by": by}
+        with self.engine.begin() as conn:
+            if expected_version is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(sa.insert(sets).values(name=name, version=1, **values))
+                except sa.exc.IntegrityError:
+                    current = conn.execute(sa.select(sets.c.version).where(sets.c.name == name)).scalar_one()
+                    raise Conflict(f"views {name!r}", 0, current) from None
+                return 1
+            done = conn.execute(
+                sa.update(sets)
+                .where((sets.c.name == name) & (sets.c.version == expected_version))
+                .values(version=expected_version + 1, **values)
+            )
+            if done.rowcount != 1:
+                current = conn.execute(sa.select(sets.c.version).where(sets.c.name == name)).scalar()
+                raise Conflict(f"views {name!r}", expected_version, current or 0)
+        return expected_version + 1
+
     # --- writing --------------------------------------------------------------
     def load(
         self,

@@ -111,7 +111,16 @@ def tables(metadata: sa.MetaData, postgis: bool) -> dict[str, sa.Table]:
         sa.Column("version", sa.Integer, primary_key=True),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
     )
-    found = {t.name: t for t in (events, revisions, users, sessions, version)}
+    view_sets = sa.Table(  # migration 2: a team's saved views (dashboard.views), one row per named set
+        "view_sets",
+        metadata,
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("body", sa.Text, nullable=False),  # the views file's JSON
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.Text, nullable=False),
+    )
+    found = {t.name: t for t in (events, revisions, users, sessions, version, view_sets)}
     if postgis:
         found["border_areas"] = sa.Table(
             "border_areas",
@@ -153,16 +162,24 @@ def _v1(conn: sa.Connection, postgis: bool) -> None:
     if postgis:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
     metadata = sa.MetaData()
-    tables(metadata, postgis)
-    metadata.create_all(conn)
+    found = tables(metadata, postgis)
+    metadata.create_all(conn, tables=[t for name, t in found.items() if name not in ADDED_LATER])
     for statement in _APPEND_ONLY_POSTGRES if postgis else _APPEND_ONLY_SQLITE:
         conn.exec_driver_sql(statement)
     if postgis:
         load_border_geometry(conn)
 
 
+def _v2(conn: sa.Connection, postgis: bool) -> None:
+    """Saved views kept in the store, so a team shares its briefing's pictures."""
+    metadata = sa.MetaData()
+    tables(metadata, postgis)["view_sets"].create(conn)
+
+
+ADDED_LATER = ("view_sets",)  # created by their own migration, so an older store upgrades
 MIGRATIONS: tuple[tuple[int, str, Callable[[sa.Connection, bool], None]], ...] = (
     (1, "events, append-only revisions, users and sessions; PostGIS border tables", _v1),
+    (2, "saved views (view_sets)", _v2),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -232,11 +249,12 @@ def grant_roles(engine: sa.Engine, reader: str, editor: str) -> None:
     r, e = quote(reader), quote(editor)
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {r}, {e}",
-        f"GRANT SELECT ON events, revisions, schema_version, border_areas, border_line TO {r}, {e}",
+        f"GRANT SELECT ON events, revisions, schema_version, border_areas, border_line, view_sets TO {r}, {e}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {r}",
         f"REVOKE ALL ON users, sessions FROM {r}",
         f"GRANT INSERT, UPDATE ON events TO {e}",
         f"GRANT INSERT ON revisions TO {e}",
+        f"GRANT INSERT, UPDATE ON view_sets TO {e}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON revisions FROM {e}",
         f"GRANT SELECT ON users TO {e}",
         f"GRANT SELECT, INSERT, DELETE ON sessions TO {e}",

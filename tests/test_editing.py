@@ -92,3 +92,13 @@ def test_a_bad_user_is_refused(loaded_store, password, role, message):
 
     with pytest.raises(StoreError, match=message):
         auth.add_user(loaded_store, "bob", password, role)
+
+
+def test_saving_views_needs_an_editor(team):
+    from dashboard.config import REPO_ROOT
+
+    story = (REPO_ROOT / "data" / "views" / "crisis-2024.json").read_bytes()
+    with pytest.raises(NotAllowed):
+        editing.save_views(team, "forged", story, None)
+    assert team.view_set() is None
+    assert editing.save_views(team, auth.sign_in(team, "alice", PASSWORD), story, None) == 1

@@ -230,3 +230,36 @@ def test_revisions_cannot_be_changed_or_deleted(loaded_store):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), loaded_store.engine.begin() as conn:
             conn.exec_driver_sql(statement)
     assert loaded_store.data_version() == loaded_store.count()
+
+
+def test_an_older_store_upgrades_and_keeps_its_events(store_url, curated, monkeypatch):
+    """A store made by the first migration only gets the saved views table from db init, events kept."""
+    first_only = store_schema.MIGRATIONS[:1]
+    monkeypatch.setattr(store_schema, "MIGRATIONS", first_only)
+    monkeypatch.setattr(store_schema, "LATEST", 1)
+    old = Store(store_url)
+    old.init()
+    old.load(curated.events, by="loader", reason="initial load")
+    old.engine.dispose()
+    monkeypatch.undo()
+    store = Store(store_url)
+    assert [a.split(":")[0] for a in store.init()] == ["2"]
+    store.check_ready()
+    assert store.count() == len(curated.events) and store.view_set() is None
+    store.engine.dispose()
+
+
+def test_saved_views_are_kept_with_versions(loaded_store):
+    from dashboard.views import ViewsError
+
+    story = (REPO_ROOT / "data" / "views" / "crisis-2024.json").read_bytes()
+    assert loaded_store.save_view_set(story, "alice", None) == 1
+    assert loaded_store.view_set() == (story, 1)
+    with pytest.raises(Conflict):
+        loaded_store.save_view_set(story, "bob", None)  # someone created it first
+    assert loaded_store.save_view_set(story.replace(b"recall, then repair", b"recall and repair"), "alice", 1) == 2
+    with pytest.raises(Conflict):
+        loaded_store.save_view_set(story, "bob", 1)  # made on version 1, now 2
+    with pytest.raises(ViewsError, match="views 'default'"):
+        loaded_store.save_view_set(b'{"title": "x", "views": []}', "alice", 2)
+    assert loaded_store.view_set()[1] == 2
