@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregate, config, drawn_area, filters, framing, listing, mapview, offline, style
+from dashboard import aggregate, config, drawn_area, filters, framing, listing, mapview, offline, style, views_panel
 from dashboard.briefing import make_export
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
@@ -168,6 +168,8 @@ def main() -> None:
     if imported is not None:
         show_import_report(imported)
     show_headline(shown)
+    views_panel.sidebar(spec, shown, selected, set_widgets, data, notice)
+    views_panel.story_bar(set_widgets, data, notice)
     colours = data_colours(data, data.fingerprint)
     left, right = st.columns([7, 3], gap="medium")
     with right:  # first: the record reaches the page before the map is built
@@ -548,7 +550,11 @@ def show_map(
     whole = st.session_state.get("whole_region") == repr(spec)
     center, zoom = region if whole else framing.frame(shown, MAP_WIDTH_PX, MAP_HEIGHT_PX, region)
     selected = None if event is None else str(event["event_id"])
-    if event is not None:
+    extent = views_panel.extent_for(spec)  # a saved view shown: its frame, while its filter stands
+    if extent is not None:
+        center = ((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
+        zoom = framing.zoom_to_fit(extent, MAP_WIDTH_PX, MAP_HEIGHT_PX)
+    elif event is not None:
         center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
     # Many events: draw grid cells for the view, refined as the analyst zooms,
     # so the map needs to report its view (each pan then reruns the page).

@@ -32,6 +32,13 @@ def frame(
     """``(center, zoom)`` that shows the near-border events (or all, or ``default`` when none)."""
     if events.empty:
         return default
+    box = extent(events)
+    south, west, north, east = box
+    return ((south + north) / 2, (west + east) / 2), zoom_to_fit(box, width_px, height_px)
+
+
+def extent(events: pd.DataFrame) -> tuple[float, float, float, float]:
+    """``(south, west, north, east)`` round the near-border events (or all), padded; events must not be empty."""
     points = events[["latitude", "longitude"]]  # only what is measured: a million rows of every column is slow
     near = points[near_border(events).to_numpy()]
     framed = near if len(near) else points
@@ -39,9 +46,7 @@ def frame(
     west, east = float(framed["longitude"].min()), float(framed["longitude"].max())
     pad_lat = max((north - south) * PAD, 0.5)
     pad_lon = max((east - west) * PAD, 0.5)
-    south, north, west, east = south - pad_lat, north + pad_lat, west - pad_lon, east + pad_lon
-    center = ((south + north) / 2, (west + east) / 2)
-    return center, zoom_to_fit((south, west, north, east), width_px, height_px)
+    return south - pad_lat, west - pad_lon, north + pad_lat, east + pad_lon
 
 
 def zoom_to_fit(bounds: tuple[float, float, float, float], width_px: int, height_px: int) -> int:

@@ -24,7 +24,7 @@ MAX_BYTES = 1024 * 1024
 MAX_VIEWS = 50
 TEXT_LIMITS = {"title": 200, "note": 2000, "annotation": 300}
 LIST_KEYS = {filters.QUERY_KEYS[name] for name in filters.LIST_FIELDS}
-VIEW_KEYS = ("title", "note", "query", "extent", "event", "annotation")
+VIEW_KEYS = ("title", "note", "query", "extent", "event", "annotation", "basemap")
 
 Extent = tuple[float, float, float, float]  # south, west, north, east
 
@@ -45,6 +45,7 @@ class View:
     extent: Extent | None = None
     event: str | None = None
     annotation: str = ""
+    basemap: str = ""  # the page's basemap when saved ("" : the page's own choice)
 
     def to_dict(self) -> dict:
         found: dict = {"title": self.title, "note": self.note, "query": filters.to_query(self.spec)}
@@ -54,6 +55,8 @@ class View:
             found["event"] = self.event
         if self.annotation:
             found["annotation"] = self.annotation
+        if self.basemap:
+            found["basemap"] = self.basemap
         return found
 
 
@@ -115,9 +118,14 @@ def _view(raw, where: str, problems: list[str]) -> View | None:
     event = raw.get("event")
     if event is not None and (not isinstance(event, str) or not event.strip()):
         problems.append(f"{where}: event {event!r}: expected an event id")
+    basemap = raw.get("basemap", "")
+    from dashboard.mapview import BASEMAP_LABELS
+
+    if basemap and basemap not in BASEMAP_LABELS:
+        problems.append(f"{where}: basemap {basemap!r}: expected one of {', '.join(BASEMAP_LABELS)}")
     if len(problems) > before:
         return None
-    return View(title, spec, note, extent, event.strip() if event else None, annotation)
+    return View(title, spec, note, extent, event.strip() if event else None, annotation, basemap)
 
 
 def _text(value, where: str, limit: int, problems: list[str], required: bool = False) -> str:

@@ -1,0 +1,192 @@
+"""The page's saved views and story mode (Streamlit wiring; the views themselves are ``dashboard.views``).
+
+"Save this view" keeps the filter, the selected event, the frame and the
+basemap with a title, a note (the analyst's judgement) and an optional
+annotation. Views are reordered, edited and removed in the sidebar, download
+as the views file and load back from it; with an event store, an editor keeps
+them there for the team. Story mode steps through them (buttons, or Page Up /
+Page Down as a presenter's clicker sends): the filter, map, list, detail and
+timeline follow, and the view's note stands beside the map.
+
+Every title, note and annotation is untrusted text: shown through ``notice``
+(escaped), never as Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import filters, framing, views
+
+VIEWS = "saved_views"
+STEP = "story_step"
+EXTENT = "view_extent"  # (repr of the view's filter, its extent): the map frames it while the filter is unchanged
+
+
+def current() -> list[views.View]:
+    return list(st.session_state.get(VIEWS, []))
+
+
+def extent_for(spec: filters.FilterSpec):
+    """The extent of the view last shown, while the filter is still that view's."""
+    applied = st.session_state.get(EXTENT)
+    return applied[1] if applied and applied[0] == repr(spec) else None
+
+
+def show_view(view: views.View, set_widgets: Callable, data) -> None:
+    """Put a view on the page (a callback: runs before the widgets are drawn)."""
+    set_widgets(view.spec, data)
+    st.session_state["selected_id"] = view.event
+    if view.basemap:
+        st.session_state["basemap"] = view.basemap
+    st.session_state["selected_cell"] = None
+    st.session_state[EXTENT] = (repr(view.spec), view.extent)
+    st.session_state.pop("whole_region", None)
+
+
+def _step(delta: int, set_widgets: Callable, data) -> None:
+    saved = current()
+    if not saved:
+        return
+    step = min(max((st.session_state.get(STEP) or 0) + delta, 0), len(saved) - 1)
+    st.session_state[STEP] = step
+    show_view(saved[step], set_widgets, data)
+
+
+def _start_story(set_widgets: Callable, data) -> None:
+    st.session_state[STEP] = 0
+    show_view(current()[0], set_widgets, data)
+
+
+def _stop_story() -> None:
+    st.session_state[STEP] = None
+
+
+def story_bar(set_widgets: Callable, data, notice: Callable) -> None:
+    """Above the map: start the story, or step through it with its note shown."""
+    saved = current()
+    step = st.session_state.get(STEP)
+    if not saved:
+        return
+    if step is None or step >= len(saved):
+        st.button(
+            f"▶ Tell the story ({len(saved)} saved views)",
+            on_click=_start_story,
+            args=(set_widgets, data),
+            key="story_start",
+        )
+        return
+    view = saved[step]
+    back, where, forward, leave = st.columns([3, 5, 3, 2], vertical_alignment="center")
+    back.button(
+        "◀ Previous", on_click=_step, args=(-1, set_widgets, data), key="story_back",
+        disabled=step == 0, shortcut="PageUp", width="stretch",
+    )  # fmt: skip
+    forward.button(
+        "Next ▶", on_click=_step, args=(1, set_widgets, data), key="story_next",
+        disabled=step == len(saved) - 1, shortcut="PageDown", width="stretch",
+    )  # fmt: skip
+    leave.button("End story", on_click=_stop_story, key="story_end", width="stretch")
+    with where:
+        notice(st.markdown, f"**View {step + 1} of {len(saved)}**", view.title)
+    if view.note:
+        notice(st.info, "", view.note)
+
+
+def sidebar(spec: filters.FilterSpec, shown, selected: str | None, set_widgets: Callable, data, notice) -> None:
+    with st.sidebar, st.expander(f"Saved views ({len(current())})", icon=":material/bookmarks:"):
+        _save_form(spec, shown, selected)
+        _list(set_widgets, data, notice)
+        _file(notice)
+
+
+def _save_form(spec: filters.FilterSpec, shown, selected: str | None) -> None:
+    with st.form("view_save", clear_on_submit=True, border=False):
+        title = st.text_input("Title", max_chars=views.TEXT_LIMITS["title"], key="view_title")
+        note = st.text_area("Note: your judgement", max_chars=views.TEXT_LIMITS["note"], key="view_note", height=90)
+        annotation = st.text_input(
+            "Callout on the map (optional)", max_chars=views.TEXT_LIMITS["annotation"], key="view_annotation"
+        )
+        if st.form_submit_button("Save this view"):
+            if not title.strip():
+                st.session_state["views_message"] = "Give the view a title."
+                return
+            extent = extent_for(spec) or (framing.extent(shown) if len(shown) else None)
+            basemap = st.session_state.get("basemap", "none")
+            view = views.View(title.strip(), spec, note.strip(), extent, selected, annotation.strip(), basemap)
+            st.session_state[VIEWS] = [*current(), view]
+
+
+def _move(index: int, delta: int) -> None:
+    saved = current()
+    other = index + delta
+    if 0 <= other < len(saved):
+        saved[index], saved[other] = saved[other], saved[index]
+        st.session_state[VIEWS] = saved
+
+
+def _remove(index: int) -> None:
+    saved = current()
+    del saved[index]
+    st.session_state[VIEWS] = saved
+    st.session_state[STEP] = None
+
+
+def _edit(index: int) -> None:
+    saved = current()
+    saved[index] = replace(
+        saved[index],
+        title=st.session_state.get(f"view_edit_title_{index}", saved[index].title).strip() or saved[index].title,
+        note=st.session_state.get(f"view_edit_note_{index}", saved[index].note).strip(),
+    )
+    st.session_state[VIEWS] = saved
+
+
+def _list(set_widgets: Callable, data, notice: Callable) -> None:
+    message = st.session_state.pop("views_message", None)
+    if message:
+        notice(st.warning, "", message)
+    for index, view in enumerate(current()):
+        with st.container(border=True):
+            notice(st.caption, f"{index + 1}.", view.title)
+            show, up, down, remove = st.columns(4)
+            show.button("Show", key=f"view_show_{index}", on_click=show_view, args=(view, set_widgets, data))
+            up.button("↑", key=f"view_up_{index}", on_click=_move, args=(index, -1), disabled=index == 0)
+            down.button("↓", key=f"view_down_{index}", on_click=_move, args=(index, 1))
+            remove.button("✕", key=f"view_remove_{index}", on_click=_remove, args=(index,), help="Remove")
+            with st.popover("Edit", width="stretch"):
+                st.text_input("Title", value=view.title, key=f"view_edit_title_{index}")
+                st.text_area("Note", value=view.note, key=f"view_edit_note_{index}")
+                st.button("Save changes", key=f"view_edit_{index}", on_click=_edit, args=(index,))
+
+
+def _file(notice: Callable) -> None:
+    saved = current()
+    pending = st.session_state.pop("views_set_title_pending", None)  # from a loaded file, set before the widget
+    if pending is not None:
+        st.session_state["views_set_title"] = pending
+    st.session_state.setdefault("views_set_title", "Iran–Pakistan border crisis")
+    title = st.text_input("Title of the set", key="views_set_title")
+    if saved:
+        st.download_button(
+            "Download the views (JSON)",
+            data=views.ViewSet(title, tuple(saved)).to_json(),
+            file_name="views.json",
+            mime="application/json",
+            key="views_download",
+        )
+    upload = st.file_uploader("Load a views file", type=["json"], key="views_upload")
+    if upload is not None and st.session_state.get("views_loaded") != upload.file_id:
+        try:
+            viewset = views.parse(upload.getvalue(), upload.name)
+        except views.ViewsError as err:
+            notice(st.error, "Nothing was loaded from the file:", str(err))
+            return
+        st.session_state[VIEWS] = list(viewset.views)
+        st.session_state["views_set_title_pending"] = viewset.title
+        st.session_state["views_loaded"] = upload.file_id
+        st.session_state[STEP] = None
+        st.rerun()
