@@ -2,7 +2,9 @@
 
 ``make_export`` takes exactly the filter the analyst is looking at, so what is
 seen is what is exported, and builds the title and caption (the filter
-sentence) that every format carries.
+sentence) that every format carries. ``make_export_with_manifest`` also
+returns the export's manifest (``dashboard.manifest``), for the sidecar file
+of a CSV, GeoJSON or KML export.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from functools import partial
 
 import pandas as pd
 
-from dashboard import aggregate, filters, mapview, offline, style
+from dashboard import aggregate, filters, manifest, mapview, offline, style
+from dashboard.changes import Changes, against_manifest
 from dashboard.curated import Dataset
 from dashboard.exporters import FORMATS
 
 TITLE = "Iran–Pakistan border crisis"
+EMBEDS_MANIFEST = ("pdf", "png", "html")  # the others keep it in a sidecar file
 
 
 def caption(spec: filters.FilterSpec, events: pd.DataFrame, data: Dataset) -> str:
@@ -32,16 +36,68 @@ def make_export(
     scale: int = 1,
     generated_at: dt.datetime | None = None,
     show_areas: bool = True,
+    since: dict | Changes | None = None,
 ) -> bytes:
     """The bytes of ``fmt`` for the events of ``data`` that pass ``spec``.
 
     The PNG and PDF draw no tiles, so their footer says "Basemap: none"
     whatever ``basemap`` is (it applies to the HTML map only).
     ``show_areas`` draws, on the HTML, PNG and PDF maps, the area each
-    imprecise event may lie in (the page's switch of the same name)."""
+    imprecise event may lie in (the page's switch of the same name).
+    The PDF, PNG and HTML carry their manifest inside (``dashboard.manifest``).
+    ``since`` (a previous briefing's manifest, or ``Changes`` already worked out,
+    PDF only) adds a "Since the last briefing" section."""
+    if fmt in EMBEDS_MANIFEST:
+        return make_export_with_manifest(fmt, data, spec, basemap, scale, generated_at, show_areas, since)[0]
+    _check(fmt, since)
+    return _render(fmt, data, spec, filters.apply(data.events, spec), basemap, scale, generated_at, show_areas)
+
+
+def make_export_with_manifest(
+    fmt: str,
+    data: Dataset,
+    spec: filters.FilterSpec,
+    basemap: str = "none",
+    scale: int = 1,
+    generated_at: dt.datetime | None = None,
+    show_areas: bool = True,
+    since: dict | Changes | None = None,
+) -> tuple[bytes, dict]:
+    """``make_export``'s bytes and the export's manifest.
+
+    For CSV, GeoJSON and KML the manifest goes beside the file:
+    ``manifest.to_json(record)`` named ``manifest.sidecar_path(filename)``."""
+    _check(fmt, since)
+    when = generated_at or dt.datetime.now(dt.UTC)
+    events = filters.apply(data.events, spec)
+    record = manifest.build(data, spec, events, when)
+    if since is None or isinstance(since, Changes):  # Changes: already worked out (e.g. from a store's history)
+        changes = since
+    else:
+        changes = against_manifest(manifest.check(since, "since"), data, spec)
+    content = _render(fmt, data, spec, events, basemap, scale, when, show_areas, record, changes)
+    return content, record
+
+
+def _check(fmt: str, since) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    events = filters.apply(data.events, spec)
+    if since is not None and fmt != "pdf":
+        raise ValueError(f"since: only the PDF has a 'Since the last briefing' section, not the {fmt}")
+
+
+def _render(
+    fmt: str,
+    data: Dataset,
+    spec: filters.FilterSpec,
+    events: pd.DataFrame,
+    basemap: str,
+    scale: int,
+    generated_at: dt.datetime | None,
+    show_areas: bool,
+    record: dict | None = None,
+    since: Changes | None = None,
+) -> bytes:
     text = caption(spec, events, data)
     if fmt == "csv":
         from dashboard.exporters.csv_export import to_csv
@@ -56,7 +112,7 @@ def make_export(
 
         return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
     if fmt == "html":
-        return standalone_map_html(events, data, basemap, text, show_areas, spec.area)
+        return standalone_map_html(events, data, basemap, text, show_areas, spec.area, record)
     if fmt == "png":
         from dashboard.exporters.png_export import to_png
 
@@ -70,21 +126,38 @@ def make_export(
             basemap_note="none",
             show_areas=show_areas,
             drawn_area=spec.area,
+            text_chunks=manifest.png_text(record),
         )
     from dashboard.exporters.pdf_export import to_pdf
 
     return to_pdf(
-        events, data.sources, data.geometry, TITLE, text, generated_at, show_areas=show_areas, drawn_area=spec.area
+        events,
+        data.sources,
+        data.geometry,
+        TITLE,
+        text,
+        generated_at,
+        show_areas=show_areas,
+        drawn_area=spec.area,
+        info=manifest.pdf_info(record),
+        since=since,
     )
 
 
 def standalone_map_html(
-    events: pd.DataFrame, data: Dataset, basemap: str, text: str, show_areas: bool = True, drawn_area: tuple = ()
+    events: pd.DataFrame,
+    data: Dataset,
+    basemap: str,
+    text: str,
+    show_areas: bool = True,
+    drawn_area: tuple = (),
+    record: dict | None = None,
 ) -> bytes:
     """The interactive map as one file that opens from disk with no network.
 
     Above the page's aggregation threshold it draws the grid cells the page
     draws for the whole region (at the region's zoom), not one marker each.
+    ``record`` (the export's manifest) is put in as a JSON script element.
     """
     colours = style.actor_colours(events["actor1"])
     m = mapview.build_base_map(data.geometry, basemap, colours)
@@ -93,4 +166,5 @@ def standalone_map_html(
     mapview.add_drawn_area(layer, drawn_area)
     layer.add_to(m)
     m.get_root().header.add_child(mapview.title_element(TITLE, text))
-    return offline.standalone_html(m).encode("utf-8")
+    html = offline.standalone_html(m)
+    return (html if record is None else manifest.embed_in_html(html, record)).encode("utf-8")

@@ -1,9 +1,12 @@
-"""Command line: ``python -m dashboard validate [FILE]`` and ``python -m dashboard export``.
+"""Command line: ``python -m dashboard validate [FILE]``, ``export``, ``import`` and ``changes``.
 
 ``validate`` prints one line per problem (file, row, column, value, what was
 expected) and exits 1 if there is any, 0 if none, 2 for a usage error.
 ``export`` writes a briefing file of the filtered events, through the same
 filter code as the page; an existing file is replaced whole or not at all.
+A CSV, GeoJSON or KML export gets its manifest beside it in
+``<out>.manifest.json`` (the PDF, PNG and HTML carry theirs inside);
+``changes`` (``changes_cli``) compares a briefing with the data now.
 Both exit 2 with a one-line message, never a traceback, for a setting that
 cannot be used, a file that is not a regular file, or an ``--out`` that is not
 a regular file path in a writable folder.
@@ -55,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--data", type=Path, help="events file to use (ACLED, UCDP GED, GeoJSON, project CSV)")
     export.add_argument("--merge", action="store_true", help="with --data: add to the curated events")
+    export.add_argument(
+        "--since",
+        type=Path,
+        help="PDF: add a 'Since the last briefing' section against this earlier briefing file "
+        "(PDF, PNG, HTML or a .manifest.json)",
+    )
     load = commands.add_parser(
         "import", help="read, check and join an events file once, and save it as GeoParquet for the page to load"
     )
@@ -67,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"refuse a file bigger than this many MiB (default {IMPORT_MAX_MB:,}; the page's upload limit "
         "is for uploads only)",
     )
-    from dashboard import db_cli
+    from dashboard import changes_cli, db_cli
 
+    changes_cli.add_command(commands)
     db_cli.add_commands(commands)
     return parser
 
@@ -114,14 +124,18 @@ def out_problem(out: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from dashboard.briefing import make_export
+    from dashboard import manifest
+    from dashboard.briefing import EMBEDS_MANIFEST, make_export_with_manifest
     from dashboard.exporters.atomic import atomic_write
 
-    problem = out_problem(args.out)
+    out = Path(args.out)
+    sidecar = None if args.format in EMBEDS_MANIFEST else manifest.sidecar_path(out)
+    problem = out_problem(args.out) or (out_problem(str(sidecar)) if sidecar and args.out.strip() else "")
+    if args.since and args.format != "pdf":
+        problem = f"--since: only the PDF has a 'Since the last briefing' section, not the {args.format}"
     if problem:
         print(f"export: {problem}", file=sys.stderr)
         return 2
-    out = Path(args.out)
     if args.basemap == "own" and not config.get_tile_url():
         print(f"export: --basemap own needs the {config.SETTINGS['tile_url'].env_var} setting", file=sys.stderr)
         return 2
@@ -151,8 +165,11 @@ def run_export(args: argparse.Namespace) -> int:
         if unknown:
             print(f"export: {unknown}", file=sys.stderr)
             return 2
-        content = make_export(args.format, data, spec, args.basemap, args.scale, show_areas=not args.no_areas)
-    except DataError as err:  # the --data file (or the curated data) cannot be used: bad input
+        since = manifest.read(args.since) if args.since else None
+        content, record = make_export_with_manifest(
+            args.format, data, spec, args.basemap, args.scale, show_areas=not args.no_areas, since=since
+        )
+    except DataError as err:  # the --data or --since file (or the curated data) cannot be used: bad input
         print(err, file=sys.stderr)
         return 2
     except Exception as err:  # the event store (BORDERMAP_DATABASE_URL) refused or cannot be reached
@@ -168,7 +185,13 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"export: cannot write {out}: {err.strerror or err}; nothing was changed there", file=sys.stderr)
         return 2
-    print(f"{out}: {args.format}", file=sys.stderr)
+    try:
+        if sidecar:
+            atomic_write(sidecar, manifest.to_json(record))
+    except OSError as err:
+        print(f"export: {out} was written, but not its manifest {sidecar}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    print(f"{out}: {args.format}" + (f"; manifest: {sidecar}" if sidecar else ""), file=sys.stderr)
     return 0
 
 
@@ -266,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import db_cli
 
         return db_cli.run(args)
+    if args.command == "changes":
+        from dashboard import changes_cli
+
+        return changes_cli.run(args)
     return run_export(args)
 
 

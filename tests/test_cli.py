@@ -204,3 +204,101 @@ def test_an_interrupted_import_leaves_no_half_file(tmp_path, monkeypatch):
         main(["import", str(IMPORTS / "acled_sample.csv"), "--out", str(out)])
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet"]
+
+
+# --- changes since a briefing --------------------------------------------------
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """The curated data copied to a folder the command reads (BORDERMAP_DATA_DIR), on files."""
+    from edited_data import copy_data_dir
+
+    folder = copy_data_dir(tmp_path)
+    monkeypatch.setenv("BORDERMAP_DATA_DIR", str(folder))
+    monkeypatch.delenv("BORDERMAP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BORDERMAP_DATA_FILE", raising=False)
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv"])
+def test_changes_since_a_briefing_file(data_dir, tmp_path, capsys, fmt):
+    import csv
+    import io
+
+    from edited_data import edit
+
+    briefing = tmp_path / f"briefing.{fmt}"
+    assert main(["export", "--format", fmt, "--out", str(briefing)]) == 0
+    edits = edit(data_dir)
+    out = tmp_path / "changes.csv"
+    assert main(["changes", "--since", str(briefing), "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [(r["change"], r["event_id"], r["field"], r["before"], r["after"]) for r in rows] == [
+        ("new", edits.added_id, "", "", ""),
+        ("changed", edits.changed_id, "fatalities", str(edits.before), str(edits.after)),
+        ("retracted", edits.removed_id, "", "", ""),
+    ]
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"{out}: 1 new, 1 changed, 1 retracted since the")
+
+
+def test_changes_as_pdf_and_the_next_briefings_section(data_dir, tmp_path, capsys):
+    from edited_data import edit
+    from test_exporters import pdf_text, squash
+
+    briefing = tmp_path / "monday.pdf"
+    assert main(["export", "--format", "pdf", "--out", str(briefing)]) == 0
+    edits = edit(data_dir)
+    listing, tuesday = tmp_path / "changes.pdf", tmp_path / "tuesday.pdf"
+    assert main(["changes", "--since", str(briefing), "--format", "pdf", "--out", str(listing)]) == 0
+    assert main(["export", "--format", "pdf", "--since", str(briefing), "--out", str(tuesday)]) == 0
+    for path, heading in ((listing, "Changes since the last briefing"), (tuesday, "Since the last briefing")):
+        text = squash(pdf_text(path.read_bytes(), tmp_path))
+        assert squash(heading) in text and squash("1 new, 1 changed, 1 retracted") in text
+        assert all(squash(i) in text for i in (edits.added_id, edits.changed_id, edits.removed_id))
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("{tmp}/none.pdf", "--since {tmp}/none.pdf: a briefing file (there is no file at this path), or a date"),
+        ("{tmp}/plain.csv", "{tmp}/plain.csv: a manifest (none found"),
+        ("{tmp}/broken.manifest.json", "{tmp}/broken.manifest.json: a manifest in this JSON file that is valid JSON"),
+        ("2024-01-20", "--since 2024-01-20: a date or time needs an event store (set BORDERMAP_DATABASE_URL)"),
+        ("2024-01-20T10:00Z", "--since 2024-01-20T10:00Z: a date or time needs an event store"),
+        ("2024-13-01", "--since 2024-13-01: not a real date or time"),
+    ],
+)
+def test_changes_refuses_what_it_cannot_compare(data_dir, tmp_path, capsys, since, message):
+    (tmp_path / "plain.csv").write_text("event_id\nA\n", encoding="utf-8")
+    (tmp_path / "broken.manifest.json").write_text('{"manifest_version": 1', encoding="utf-8")
+    out = tmp_path / "changes.csv"
+    out.write_text("previous", encoding="utf-8")
+    code = main(["changes", "--since", since.format(tmp=tmp_path), "--format", "csv", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"changes: {message.format(tmp=tmp_path)}")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "previous"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "csv", "--since", "x.pdf"], "--since: only the PDF has a 'Since the last briefing' section"),
+        (["--format", "pdf", "--since", "{tmp}/none.pdf"], "{tmp}/none.pdf: a briefing file (there is no file"),
+    ],
+)
+def test_export_since_refuses_what_it_cannot_use(data_dir, tmp_path, capsys, args, message):
+    out = tmp_path / "out.file"
+    code = main(["export", "--out", str(out), *[a.format(tmp=tmp_path) for a in args]])
+    assert code == 2 and message.format(tmp=tmp_path) in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_export_refuses_a_sidecar_path_it_cannot_write(tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    (tmp_path / "events.csv.manifest.json").mkdir()
+    assert main(["export", "--format", "csv", "--out", str(out)]) == 2
+    assert "events.csv.manifest.json: is a folder" in capsys.readouterr().err
+    assert not out.exists()

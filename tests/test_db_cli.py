@@ -156,3 +156,36 @@ def test_an_actor_the_store_has_is_known_even_when_the_filter_leaves_none(db, cu
     assert main(["export", "--format", "csv", "--out", out, "--actor", actor, "--start", "2030-01-01"]) == 0
     assert main(["export", "--format", "csv", "--out", out, "--actor", "No Such Actor"]) == 2
     assert "--actor No Such Actor: not in the data" in capsys.readouterr().err
+
+
+def test_changes_since_a_time_on_the_store(db, curated, capsys, tmp_path):
+    """Edited, retracted and added after a moment: changes --since that moment says each, field by field."""
+    import csv
+    import datetime as dt
+    import io
+    import time
+
+    db("init")
+    db("load", str(EVENTS))
+    time.sleep(1.1)  # --since is given to the second: the load lies before it, the changes after it
+    since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    time.sleep(1.1)
+    events = curated.events.sort_values("event_id")
+    edited, gone, source = events.iloc[0], events.iloc[1], events.iloc[2]
+    assert db("edit", edited["event_id"], "--set", "location=Somewhere else", "--source-id", source["source_id"],
+              "--quote", source["source_quote"], "--reason", "r", "--by", "alice") == 0  # fmt: skip
+    assert db("retract", gone["event_id"], "--reason", "withdrawn", "--by", "bob") == 0
+    added = tmp_path / "added.csv"
+    text = EVENTS.read_text(encoding="utf-8").splitlines()
+    added.write_text("\r\n".join([text[0], text[1].replace(edited["event_id"], "NEW-1", 1)]) + "\r\n", "utf-8")
+    assert db("add", str(added), "--by", "carol", "--reason", "coded today") == 0
+    out = tmp_path / "changes.csv"
+    assert main(["changes", "--since", since, "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    found = {(r["change"], r["event_id"], r["field"]) for r in rows}
+    assert found == {
+        ("changed", edited["event_id"], "location"),
+        ("retracted", gone["event_id"], ""),
+        ("new", "NEW-1", ""),
+    }
+    assert "1 new, 1 changed, 1 retracted" in capsys.readouterr().err

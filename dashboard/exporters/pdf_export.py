@@ -14,12 +14,17 @@ characters, a note or passage ``QUOTE_MAX`` (an ellipsis marks a cut; the CSV
 and GeoJSON carry every character), and the table and the sources list stop
 after ``PDF_TABLE_MAX`` events with a line saying so. No cell can grow taller
 than a page, so the layout never fails.
+
+The document information carries the real generation time and any extra
+entries given (the export's manifest; ``pdf_document``). ``since`` adds a
+"Since the last briefing" section after the map (``changes_export``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -48,6 +53,7 @@ from dashboard import safe_text
 from dashboard.borders import BorderGeometry
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
+from dashboard.exporters.pdf_document import canvas_maker
 from dashboard.exporters.png_export import FIGURE_IN, generated_text, to_png
 from dashboard.record import fatalities_text, range_text
 
@@ -90,22 +96,36 @@ def to_pdf(
     generated_at: dt.datetime | None = None,
     show_areas: bool = True,
     drawn_area: tuple = (),
+    info: Mapping[str, str] | None = None,
+    since=None,
 ) -> bytes:
     """Map, table and quoted sources of ``events`` as PDF bytes.
 
     ``sources`` is the registry indexed by ``source_id`` (``Dataset.sources``).
+    ``generated_at`` (default now) is also the file's creation date. ``info``:
+    extra document information entries (key: text). ``since``: a
+    ``dashboard.changes.Changes``, listed under "Since the last briefing".
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
-    stamp = generated_text(generated_at)
-    png = to_png(events, geometry, title, caption, 2, generated_at, show_areas=show_areas, drawn_area=drawn_area)
+    when = generated_at or dt.datetime.now(dt.UTC)
+    stamp = generated_text(when)
+    png = to_png(events, geometry, title, caption, 2, when, show_areas=show_areas, drawn_area=drawn_area)
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
-    styles = _styles()
-    story = [
-        *_map_page(png, title, caption, stamp, styles),
-        PageBreak(),
-        *_event_table(events, styles),
-        *_quoted_sources(events, sources, styles),
-    ]
+    styles = paragraph_styles()
+    story = [*_map_page(png, title, caption, stamp, styles), PageBreak()]
+    if since is not None:
+        from dashboard.exporters.changes_export import since_section  # it draws with this module's styles
+
+        story += [*since_section(since, styles), PageBreak()]
+    story += [*_event_table(events, styles), *_quoted_sources(events, sources, styles)]
+    return build_document(story, title, caption, when, info)
+
+
+def build_document(
+    story: list, title: str, caption: str, when: dt.datetime, info: Mapping[str, str] | None = None
+) -> bytes:
+    """The briefing's pages (layout, footer) and document information around ``story``; ``title`` and
+    ``caption`` as ``safe_text.for_picture`` gives them."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -121,12 +141,12 @@ def to_pdf(
         invariant=True,  # no random document id: the same input gives the same bytes
         initialFontName="DejaVuSans",  # else an unused, unembedded Helvetica is referenced
     )
-    footer = _footer(title, stamp)
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    footer = _footer(title, generated_text(when))
+    document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=canvas_maker(when, info))
     return buffer.getvalue()
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def paragraph_styles() -> dict[str, ParagraphStyle]:
     _register_fonts()
     base = ParagraphStyle("body", fontName="DejaVuSans", fontSize=9, leading=11.5)
     return {

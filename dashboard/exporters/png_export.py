@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ def to_png(
     basemap_note: str = "none",
     show_areas: bool = True,
     drawn_area: tuple = (),
+    text_chunks: Mapping[str, str] | None = None,
 ) -> bytes:
     """The filtered events on the border region, as PNG bytes.
 
@@ -66,6 +68,7 @@ def to_png(
     ``show_areas`` draws where each imprecise event may lie (up to
     ``PICTURE_AREAS_MAX`` events; a denser map would be one grey wash).
     ``drawn_area`` (the filter's polygon of (lat, lon) corners) is outlined.
+    ``text_chunks`` (keyword: text) are added to the PNG's text chunks (the manifest).
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
     if scale not in (1, 2, 3, 4):
@@ -79,7 +82,7 @@ def to_png(
             buffer,
             format="png",
             dpi=BASE_DPI * scale,
-            metadata={**metadata, "Creation Time": stamp, "Software": __name__},
+            metadata={**metadata, "Creation Time": stamp, "Software": __name__, **(text_chunks or {})},
         )
     return buffer.getvalue()
 
