@@ -21,8 +21,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregate, config, drawn_area, filters, framing, listing, mapview, offline, style, views_panel
-from dashboard.briefing import make_export
+from dashboard import (
+    aggregate,
+    changes_panel,
+    config,
+    drawn_area,
+    filters,
+    framing,
+    listing,
+    manifest,
+    mapview,
+    offline,
+    style,
+    views_panel,
+)
+from dashboard.briefing import make_export_with_manifest
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
@@ -157,6 +170,7 @@ def main() -> None:
     apply_timeline_brush(data)
     apply_map_drawing()
     spec = sidebar_filters(data)
+    found = changes_panel.sidebar(data, notice)  # "Changes since…": None until a briefing or time is given
     shown = filters.apply(data.events, spec)
     apply_map_click(shown)
     event = selected_event(shown)  # looked up once: the map, the record and the claims share it
@@ -179,12 +193,13 @@ def main() -> None:
 
             edit_panel.show(event, data.sources, notice)
     with left:
-        show_map(data, shown, colours, event, spec)
+        show_map(data, shown, colours, event, spec, found)
+        changes_panel.show(found)
     if event is not None:  # only an event in view is selected
         show_claims(event)
-    show_exports(data, spec)
+    show_exports(data, spec, found)
     st.subheader("Events")
-    table_choice = show_table(shown, selected, spec)
+    table_choice = show_table(shown, selected, spec, found)
     show_timeline(data, spec, colours)
     resolve_selection(table_choice, selected)
 
@@ -542,7 +557,12 @@ class EventIds:
 
 
 def show_map(
-    data: Dataset, shown: pd.DataFrame, colours: dict, event: pd.Series | None, spec: filters.FilterSpec
+    data: Dataset,
+    shown: pd.DataFrame,
+    colours: dict,
+    event: pd.Series | None,
+    spec: filters.FilterSpec,
+    found=None,
 ) -> None:
     # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
     base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None, draw_area=True))
@@ -570,6 +590,7 @@ def show_map(
     )
     layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, builder)
     mapview.add_drawn_area(layer, spec.area)
+    changes_panel.add_rings(layer, found)
     returned = [
         "last_object_clicked_tooltip",
         "last_object_clicked_count",
@@ -609,7 +630,7 @@ def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec
         st.rerun()
 
 
-def show_table(shown: pd.DataFrame, selected: str | None, spec: filters.FilterSpec) -> str | None:
+def show_table(shown: pd.DataFrame, selected: str | None, spec: filters.FilterSpec, found=None) -> str | None:
     """One page of the sorted list; the page holding the selected event comes into view when it changes."""
     controls = st.columns([3, 2, 2, 4], vertical_alignment="bottom")
     sort = controls[0].selectbox(
@@ -633,6 +654,8 @@ def show_table(shown: pd.DataFrame, selected: str | None, spec: filters.FilterSp
     table = table.reset_index(drop=True)
     table["Date"] = table["Date"].dt.date
     table["Crossed"] = table["Crossed"].astype(str)
+    if found is not None:  # "Changes since…" is on: what is new or changed, beside the date
+        table.insert(1, "Since", changes_panel.since_column(found, table["Event id"]).to_numpy())
     ids = list(rows["event_id"])
     positions = [i for i, event_id in enumerate(ids) if event_id == selected]
     # Streamlit keeps a selection as row positions, which go stale when the
@@ -710,13 +733,23 @@ EXPORT_LABELS = {
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
 def cached_export(
-    fmt: str, spec: filters.FilterSpec, basemap: str, scale: int, areas: bool, _data: Dataset, fingerprint: str
-) -> bytes:
-    # The data's content digest keys the cache (a re-upload with the same name and size is new data).
-    return make_export(fmt, _data, spec, basemap, scale, show_areas=areas)
+    fmt: str,
+    spec: filters.FilterSpec,
+    basemap: str,
+    scale: int,
+    areas: bool,
+    _data: Dataset,
+    fingerprint: str,
+    _since=None,
+    since_key: str = "",
+) -> tuple[bytes, bytes]:
+    """The file and its manifest (JSON). The data's content digest keys the cache (a re-upload with the
+    same name and size is new data); ``since_key`` names the "Changes since…" baseline of a PDF."""
+    content, record = make_export_with_manifest(fmt, _data, spec, basemap, scale, show_areas=areas, since=_since)
+    return content, manifest.to_json(record)
 
 
-def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
+def show_exports(data: Dataset, spec: filters.FilterSpec, found=None) -> None:
     """Download buttons for the exact filter state in view."""
     with st.expander("Export this view for a briefing", icon=":material/download:"):
         st.caption("Every file holds what the page shows: " + markdown_literal(filters.describe(spec)))
@@ -725,16 +758,35 @@ def show_exports(data: Dataset, spec: filters.FilterSpec) -> None:
         areas = bool(st.session_state.get("show_areas", True))
         # Two rows of three, so no label is cut on a laptop screen.
         columns = [*st.columns(3), *st.columns(3)]
+        since = {"_since": found, "since_key": f"{found.baseline} {found.summary()}"} if found else {}
+
+        def content(fmt: str, part: int = 0) -> bytes:
+            pdf_since = since if fmt == "pdf" else {}  # only the PDF has a "Since the last briefing" section
+            return cached_export(fmt, spec, basemap, scale, areas, data, data.fingerprint, **pdf_since)[part]
+
         for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
             column.download_button(
                 EXPORT_LABELS[fmt],
-                data=lambda fmt=fmt: cached_export(fmt, spec, basemap, scale, areas, data, data.fingerprint),
+                data=lambda fmt=fmt: content(fmt),
                 file_name=export_filename(fmt, spec),
                 mime=FORMATS[fmt].mime_type,
                 on_click="ignore",
                 width="stretch",
                 key=f"download_{fmt}",
             )
+        sidecar = export_filename("csv", spec).removesuffix(".csv") + manifest.SIDECAR_SUFFIX
+        st.download_button(
+            "What a CSV, GeoJSON or KML export shows (manifest, JSON)",
+            data=lambda: content("csv", 1),
+            file_name=sidecar,
+            mime="application/json",
+            on_click="ignore",
+            key="download_manifest",
+            help="Keep it beside the data file: 'Changes since…' compares a later view with it. The PDF, PNG "
+            "and HTML carry theirs inside.",
+        )
+        if found is not None:
+            st.caption("The PDF has a 'Since the last briefing' section: " + markdown_literal(found.summary()) + ".")
 
 
 def upload_panel() -> None:
