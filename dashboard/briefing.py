@@ -14,7 +14,7 @@ from functools import partial
 
 import pandas as pd
 
-from dashboard import aggregate, filters, manifest, mapview, offline, style
+from dashboard import aggregate, config, filters, manifest, mapview, offline, style
 from dashboard.changes import Changes, against_manifest
 from dashboard.curated import Dataset
 from dashboard.exporters import FORMATS
@@ -112,9 +112,9 @@ def _render(
 
         return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
     if fmt == "html":
-        return standalone_map_html(events, data, basemap, text, show_areas, spec.area, record)
+        return standalone_map_html(events, data, basemap, text, show_areas, spec.area, record, config.get_marking())
     if fmt == "png":
-        from dashboard.exporters.png_export import to_png
+        from dashboard.exporters.png_export import Snapshot, to_png
 
         return to_png(
             events,
@@ -127,6 +127,7 @@ def _render(
             show_areas=show_areas,
             drawn_area=spec.area,
             text_chunks=manifest.png_text(record),
+            snapshot=Snapshot(marking=config.get_marking()),
         )
     from dashboard.exporters.pdf_export import to_pdf
 
@@ -141,6 +142,7 @@ def _render(
         drawn_area=spec.area,
         info=manifest.pdf_info(record),
         since=since,
+        marking=config.get_marking(),
     )
 
 
@@ -152,6 +154,7 @@ def standalone_map_html(
     show_areas: bool = True,
     drawn_area: tuple = (),
     record: dict | None = None,
+    marking: str = "",
 ) -> bytes:
     """The interactive map as one file that opens from disk with no network.
 
@@ -166,5 +169,7 @@ def standalone_map_html(
     mapview.add_drawn_area(layer, drawn_area)
     layer.add_to(m)
     m.get_root().header.add_child(mapview.title_element(TITLE, text))
+    if marking:  # the handling marking, top and bottom of the page, escaped (it is a setting, still text)
+        m.get_root().html.add_child(mapview.marking_element(marking))
     html = offline.standalone_html(m)
     return (html if record is None else manifest.embed_in_html(html, record)).encode("utf-8")

@@ -142,6 +142,11 @@ def against_manifest(manifest: dict, data, spec: filters.FilterSpec | None = Non
             f"a briefing whose manifest lists its events; this one showed {manifest.get('event_count', 'many'):,} "
             "events, more than a manifest lists one by one: compare a narrower briefing, or a time on the event store",
         )])  # fmt: skip
+    if spec is None and isinstance(manifest.get("views"), list) and manifest["views"]:
+        # A briefing pack: what its views' filters show now can be new.
+        specs = [filters.from_query(query)[0] for query in manifest["views"] if isinstance(query, dict)]
+        in_view = pd.concat([filters.apply(data.events, s) for s in specs]).drop_duplicates("event_id")
+        return compare(manifest["events"], data.events, in_view=in_view, baseline=describe_baseline(manifest))
     if spec is None:
         spec, _ = filters.from_query(manifest["filter"])  # manifest.check refused a filter it cannot read
     in_view = filters.apply(data.events, spec)

@@ -6,7 +6,8 @@ expected) and exits 1 if there is any, 0 if none, 2 for a usage error.
 filter code as the page; an existing file is replaced whole or not at all.
 A CSV, GeoJSON or KML export gets its manifest beside it in
 ``<out>.manifest.json`` (the PDF, PNG and HTML carry theirs inside);
-``changes`` (``changes_cli``) compares a briefing with the data now.
+``changes`` (``changes_cli``) compares a briefing with the data now; ``brief``
+(``brief_cli``) makes a pack of saved views.
 Both exit 2 with a one-line message, never a traceback, for a setting that
 cannot be used, a file that is not a regular file, or an ``--out`` that is not
 a regular file path in a writable folder.
@@ -76,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"refuse a file bigger than this many MiB (default {IMPORT_MAX_MB:,}; the page's upload limit "
         "is for uploads only)",
     )
-    from dashboard import changes_cli, db_cli
+    from dashboard import brief_cli, changes_cli, db_cli
 
     changes_cli.add_command(commands)
+    brief_cli.add_command(commands)
     db_cli.add_commands(commands)
     return parser
 
@@ -293,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import changes_cli
 
         return changes_cli.run(args)
+    if args.command == "brief":
+        from dashboard import brief_cli
+
+        return brief_cli.run(args)
     return run_export(args)
 
 

@@ -53,6 +53,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("tile_attribution", "Own tile server", "Attribution shown for tile_url."),
         Setting("max_upload_mb", "200", "Largest events file accepted, in MiB (1 MiB = 1,048,576 bytes)."),
         Setting(
+            "marking",
+            "",
+            "Handling marking printed at the top and bottom of every export page, slide, PNG and HTML "
+            "(e.g. OFFICIAL-SENSITIVE or TLP:AMBER); none when empty.",
+        ),
+        Setting(
             "database_url",
             "",
             "An event store to read instead of the files: sqlite:///path.db (one analyst) or "
@@ -137,6 +143,7 @@ def problems() -> list[str]:
         lambda: get_bool("offline"),
         get_database_url,
         get_editor_database_url,
+        get_marking,
     ):
         try:
             check()
@@ -149,6 +156,24 @@ def problems() -> list[str]:
         elif needed and not (folder / needed).is_file():
             found.append(f"setting {SETTINGS[name].env_var}={str(folder)!r}: expected a folder holding {needed}")
     return found
+
+
+MARKING_MAX = 60
+
+
+def check_marking(raw: str, source: str) -> str:
+    """A handling marking: printable text of at most ``MARKING_MAX`` characters ("" for none)."""
+    text = raw.strip()
+    if len(text) > MARKING_MAX or any(not ch.isprintable() for ch in text):
+        raise SettingError(
+            f"{source}={raw!r}: expected a short marking such as OFFICIAL-SENSITIVE or TLP:AMBER "
+            f"(printable, at most {MARKING_MAX} characters)"
+        )
+    return text
+
+
+def get_marking() -> str:
+    return check_marking(get("marking"), SETTINGS["marking"].env_var)
 
 
 def get_database_url() -> str:

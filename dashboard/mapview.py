@@ -474,3 +474,16 @@ def build_map(
 def title_element(title: str, caption: str) -> Markup:
     """A page title for a saved map (escaped: captions carry user text)."""
     return Markup(f"<title>{safe_text.html_text(title)} — {safe_text.html_text(caption)}</title>")
+
+
+def marking_element(marking: str) -> Markup:
+    """The handling marking fixed at the top and the bottom of a saved map, as escaped text."""
+    text = safe_text.html_text(marking)
+    style = (
+        "position:fixed;left:50%;transform:translateX(-50%);z-index:1001;background:#fff;color:#c92a2a;"
+        "font:bold 13px sans-serif;padding:2px 10px;border-radius:3px"
+    )
+    return Markup(
+        f'<div class="handling-marking" style="{style};top:2px">{text}</div>'
+        f'<div class="handling-marking" style="{style};bottom:2px">{text}</div>'
+    )

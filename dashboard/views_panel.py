@@ -101,6 +101,7 @@ def sidebar(spec: filters.FilterSpec, shown, selected: str | None, set_widgets: 
         _save_form(spec, shown, selected)
         _list(set_widgets, data, notice)
         _file(notice)
+        _pack(data, notice)
 
 
 def _save_form(spec: filters.FilterSpec, shown, selected: str | None) -> None:
@@ -190,3 +191,31 @@ def _file(notice: Callable) -> None:
         st.session_state["views_loaded"] = upload.file_id
         st.session_state[STEP] = None
         st.rerun()
+
+
+def _pack(data, notice: Callable) -> None:
+    """The briefing pack of the saved views, as the ``brief`` command makes it (marking from the setting)."""
+    saved = current()
+    if not saved:
+        return
+    from dashboard import config, pack
+
+    title = st.session_state.get("views_set_title", "") or "Briefing"
+    viewset = views.ViewSet(title, tuple(saved))
+    marking = config.get_marking()
+    for fmt, label, mime in (
+        ("pdf", "Briefing pack (PDF)", "application/pdf"),
+        (
+            "pptx",
+            "Briefing pack (PowerPoint)",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+    ):
+        st.download_button(
+            label,
+            data=lambda fmt=fmt: pack.build(data, viewset, fmt, marking),
+            file_name=f"briefing-pack.{fmt}",
+            mime=mime,
+            on_click="ignore",
+            key=f"pack_{fmt}",
+        )

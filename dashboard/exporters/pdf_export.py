@@ -98,8 +98,9 @@ def to_pdf(
     drawn_area: tuple = (),
     info: Mapping[str, str] | None = None,
     since=None,
+    marking: str = "",
 ) -> bytes:
-    """Map, table and quoted sources of ``events`` as PDF bytes.
+    """Map, table and quoted sources of ``events`` as PDF bytes (``marking`` on every page).
 
     ``sources`` is the registry indexed by ``source_id`` (``Dataset.sources``).
     ``generated_at`` (default now) is also the file's creation date. ``info``:
@@ -110,6 +111,7 @@ def to_pdf(
     when = generated_at or dt.datetime.now(dt.UTC)
     stamp = generated_text(when)
     png = to_png(events, geometry, title, caption, 2, when, show_areas=show_areas, drawn_area=drawn_area)
+    # The page carries the marking; the map picture inside it does not repeat it.
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
     styles = paragraph_styles()
     story = [*_map_page(png, title, caption, stamp, styles), PageBreak()]
@@ -118,11 +120,16 @@ def to_pdf(
 
         story += [*since_section(since, styles), PageBreak()]
     story += [*_event_table(events, styles), *_quoted_sources(events, sources, styles)]
-    return build_document(story, title, caption, when, info)
+    return build_document(story, title, caption, when, info, marking)
 
 
 def build_document(
-    story: list, title: str, caption: str, when: dt.datetime, info: Mapping[str, str] | None = None
+    story: list,
+    title: str,
+    caption: str,
+    when: dt.datetime,
+    info: Mapping[str, str] | None = None,
+    marking: str = "",
 ) -> bytes:
     """The briefing's pages (layout, footer) and document information around ``story``; ``title`` and
     ``caption`` as ``safe_text.for_picture`` gives them."""
@@ -141,7 +148,7 @@ def build_document(
         invariant=True,  # no random document id: the same input gives the same bytes
         initialFontName="DejaVuSans",  # else an unused, unembedded Helvetica is referenced
     )
-    footer = _footer(title, generated_text(when))
+    footer = _footer(title, generated_text(when), marking)
     document.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=canvas_maker(when, info))
     return buffer.getvalue()
 
@@ -322,9 +329,18 @@ def _source_text(source_id: str, sources: pd.DataFrame) -> str:
     return f"<b>{text(source['title'])}</b> — {text(', '.join(who))}. {where_markup} {tag}"
 
 
-def _footer(title: str, stamp: str):
+MARKING_RED = colors.HexColor("#c92a2a")
+
+
+def _footer(title: str, stamp: str, marking: str = ""):
     def draw(canvas, document) -> None:
         canvas.saveState()
+        if marking:  # the handling marking, centred at the top and the bottom of every page
+            canvas.setFont("DejaVuSans-Bold", 10)
+            canvas.setFillColor(MARKING_RED)
+            text = safe_text.for_picture(marking, 60)
+            canvas.drawCentredString(PAGE[0] / 2, PAGE[1] - MARGIN / 2 - 3, text)
+            canvas.drawCentredString(PAGE[0] / 2, MARGIN / 2 - 6, text)
         canvas.setFont("DejaVuSans", 7.5)
         canvas.setFillColor(colors.HexColor("#495057"))
         canvas.drawString(MARGIN, MARGIN - 2, f"{safe_text.cut(title, 120)} · generated {stamp}")

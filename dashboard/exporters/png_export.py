@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from matplotlib.text import Text
 
 from dashboard import safe_text, style, uncertainty
 from dashboard.borders import ARROW_TAIL_KM, BorderGeometry
-from dashboard.exporters import map_frame, static_map
+from dashboard.exporters import map_frame, snapshot_labels, static_map
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
 
 FIGURE_IN = (16.0, 10.0)
@@ -60,6 +61,7 @@ def to_png(
     show_areas: bool = True,
     drawn_area: tuple = (),
     text_chunks: Mapping[str, str] | None = None,
+    snapshot: Snapshot | None = None,
 ) -> bytes:
     """The filtered events on the border region, as PNG bytes.
 
@@ -75,7 +77,7 @@ def to_png(
         raise ValueError(f"PNG export: scale {scale!r} is not one of 1, 2, 3, 4")
     stamp = generated_text(generated_at)
     with rc_context(RC):
-        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas, drawn_area)
+        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas, drawn_area, snapshot)
         buffer = io.BytesIO()
         metadata = {"Title": safe_text.for_picture(title, 1000), "Description": safe_text.for_picture(caption, 2000)}
         figure.savefig(
@@ -85,6 +87,18 @@ def to_png(
             metadata={**metadata, "Creation Time": stamp, "Software": __name__, **(text_chunks or {})},
         )
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a briefing snapshot adds to the plain export: the view's frame, labels of key events (date
+    and deaths), a callout, and the handling marking at the top and bottom."""
+
+    extent: tuple[float, float, float, float] | None = None
+    labels: bool = False
+    highlight: str | None = None  # the view's event: labelled first, the callout points at it
+    annotation: str = ""
+    marking: str = ""
 
 
 def picture_lines(text: str, width: int, max_lines: int) -> list[str]:
@@ -109,15 +123,28 @@ def _compose(
     basemap_note: str,
     show_areas: bool = True,
     drawn_area: tuple = (),
+    snapshot: Snapshot | None = None,
 ) -> Figure:
+    snapshot = snapshot or Snapshot()
     figure = Figure(figsize=FIGURE_IN)
     FigureCanvasAgg(figure)
     page = (FIGURE_IN[0] * 72, FIGURE_IN[1] * 72)
-    map_top = _header(figure, title, caption, page)
-    map_box = (MARGIN_PT, FOOTER_PT, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - FOOTER_PT)
+    marked = bool(snapshot.marking)
+    map_top = _header(figure, title, caption, page, top_pt=page[1] - (30 if marked else 16))
+    footer_pt = FOOTER_PT + (18 if marked else 0)
+    map_box = (MARGIN_PT, footer_pt, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - footer_pt)
     colours = style.actor_colours(events["actor1"])
     areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= PICTURE_AREAS_MAX else {}
-    axes = _draw_maps(figure, events, geometry, colours, map_box, page, areas)
+    if snapshot.extent is not None:  # a saved view: its frame, no inset
+        axes = [_draw_extent(figure, events, geometry, colours, map_box, page, areas, snapshot.extent)]
+    else:
+        axes = _draw_maps(figure, events, geometry, colours, map_box, page, areas)
+    if snapshot.labels:
+        snapshot_labels.label_key_events(axes[0], events, snapshot.highlight)
+    if snapshot.annotation:
+        snapshot_labels.callout(axes[0], events, snapshot.highlight, snapshot.annotation)
+    if marked:
+        snapshot_labels.marking(figure, snapshot.marking)
     if drawn_area:
         for ax in axes:
             _outline(ax, drawn_area)
@@ -131,17 +158,17 @@ def _compose(
         areas=bool(areas),
         drawn=bool(drawn_area),
     )
-    _footer(figure, stamp, basemap_note, len(events), page)
+    _footer(figure, stamp, basemap_note, len(events), page, 30 if marked else 12)
     for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
         text.set_parse_math(False)
     return figure
 
 
-def _header(figure: Figure, title: str, caption: str, page: tuple[float, float]) -> float:
+def _header(figure: Figure, title: str, caption: str, page: tuple[float, float], top_pt: float | None = None) -> float:
     """Title and wrapped caption; returns where the map may start (points from the bottom)."""
     title_lines = picture_lines(title, 95, TITLE_MAX_LINES) or [""]
     caption_lines = picture_lines(caption, 150, CAPTION_MAX_LINES)
-    y = page[1] - 16
+    y = page[1] - 16 if top_pt is None else top_pt
     x = MARGIN_PT / page[0]
     figure.text(x, y / page[1], "\n".join(title_lines), fontsize=20, fontweight="bold", va="top", parse_math=False)
     y -= 25 * len(title_lines) + 4
@@ -184,6 +211,16 @@ def _draw_maps(
             zorder=20,
         )
     return drawn
+
+
+def _draw_extent(figure, events, geometry, colours, box, page, areas, extent) -> object:
+    """The map framed on ``extent`` (south, west, north, east), as a saved view frames it."""
+    south, west, north, east = extent
+    x, y = map_frame.project([west, east, west, east], [south, south, north, north])
+    frame = map_frame.fit_frame(np.asarray(x), np.asarray(y), box[2], box[3])
+    ax = figure.add_axes(_fraction(box, page))
+    static_map.draw_map(ax, events, geometry, frame, colours, place_areas=areas)
+    return ax
 
 
 # Dash-dot, so the drawn area never reads as a cross-border arrow (plain dashes).
@@ -357,8 +394,8 @@ def _marker(marker: str, colour: str, label: str) -> Line2D:
     )
 
 
-def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tuple) -> None:
-    width_pt, y = page[0], 12 / page[1]
+def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tuple, y_pt: float = 12) -> None:
+    width_pt, y = page[0], y_pt / page[1]
     note = f"{ATTRIBUTION} Basemap: {safe_text.for_picture(basemap_note, 200)}."
     figure.text(MARGIN_PT / width_pt, y, note, fontsize=9, color="#495057", va="bottom", parse_math=False)
     shown = f"{count} event{'s' if count != 1 else ''} shown · UTM zone 41N (EPSG:32641) · generated {stamp}"
