@@ -146,3 +146,14 @@ def test_the_marking_setting_marks_every_png_pdf_and_html_export(curated, monkey
     assert red[: rows // 40].any() and red[-rows // 40 :].any()  # the marking's red text at the top and bottom
     monkeypatch.setenv("BORDERMAP_MARKING", "")
     assert "handling-marking" not in make_export("html", curated, spec).decode()
+
+
+def test_no_pdf_prints_a_local_path_a_source_id_or_a_placeholder(pdf_pack, curated):
+    from dashboard.briefing import make_export
+
+    for content in (pdf_pack, make_export("pdf", curated, filters.FilterSpec())):
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace("\n", " ")
+        for leak in ("seeds/", "data/excerpts", "no headline in the seed", "Not stated in the seed"):
+            assert leak not in text
+        for source_id in curated.sources.index:
+            assert f"[{source_id}]" not in text

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -294,7 +295,11 @@ def _claims_table(grouped: dict[str, list[str]], styles: dict) -> LongTable:
     """Each side's claims in its own column, so neither reads as the fact."""
     width = (PAGE[0] - 2 * MARGIN - 12) / len(grouped)
     header = [Paragraph(text(SIDE_WORDS.get(side, side)), styles["cell_head"]) for side in grouped]
-    cells = [[Paragraph(text(line, QUOTE_MAX // 4), styles["claim"]) for line in lines] for lines in grouped.values()]
+    # A claim line ends in its source's registry id ("[dawn-…]"): the entry names the source for a reader.
+    cells = [
+        [Paragraph(text(SOURCE_TAG.sub("", line), QUOTE_MAX // 4), styles["claim"]) for line in lines]
+        for lines in grouped.values()
+    ]
     table = LongTable([header, cells], colWidths=[width] * len(grouped), hAlign="RIGHT")
     table.setStyle(
         TableStyle(
@@ -310,23 +315,27 @@ def _claims_table(grouped: dict[str, list[str]], styles: dict) -> LongTable:
     return table
 
 
+SOURCE_TAG = re.compile(r"\s*\[[^\[\]]+\]\s*$")
+PLACEHOLDER = re.compile(r"\s*\((no headline|not stated)[^)]*\)", re.IGNORECASE)
+
+
 def _source_text(source_id: str, sources: pd.DataFrame) -> str:
-    """Title, publisher, author, date and link of a registry entry, as Paragraph markup."""
+    """A registry entry named as a reader names it: title, publisher, author, date, and its address when it
+    is on the web. No local file path, no internal id, no placeholder ("not stated in the seed")."""
     if not source_id:
         return "none cited"
     if source_id not in sources.index:
-        return f"{text(source_id)} (not in the source registry)"
+        return "a source missing from the registry"
     source = sources.loc[source_id]
     who = [
         source[k] for k in ("publisher", "author", "publication_date") if source[k] and not source[k].startswith("Not ")
     ]
+    title = PLACEHOLDER.sub("", str(source["title"])).strip()
     where = str(source["file_or_url"])
+    where_markup = ""
     if where.startswith(("http://", "https://")):
-        where_markup = f'<link href="{escape(where, {chr(34): "&quot;"})}" color="#1c5d99">{text(where)}</link>'
-    else:
-        where_markup = text(where)
-    tag = f"<font color='#868e96'>[{text(source_id)}]</font>"
-    return f"<b>{text(source['title'])}</b> — {text(', '.join(who))}. {where_markup} {tag}"
+        where_markup = f' <link href="{escape(where, {chr(34): "&quot;"})}" color="#1c5d99">{text(where)}</link>'
+    return f"<b>{text(title)}</b> — {text(', '.join(who))}.{where_markup}"
 
 
 MARKING_RED = colors.HexColor("#c92a2a")
