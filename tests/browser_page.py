@@ -108,6 +108,11 @@ class Page:
             )
         )
 
+    def events_upload(self):
+        """The sidebar's "Your own events" file input (the page has other uploaders: views, briefings)."""
+        label = "ACLED or UCDP export, GeoJSON points, or this project's CSV"
+        return self.page.get_by_label(label).get_by_test_id("stFileUploaderDropzoneInput")
+
     def shot(self, step: str) -> None:
         self.page.screenshot(path=str(self.folder / f"{step}.png"), full_page=True)
 

@@ -105,7 +105,7 @@ def test_html_export_draws_every_event_with_network_blocked(chromium, curated, t
 
 def test_upload_merges_and_reports_rejections(page):
     mixed = REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_mixed.csv"
-    page.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(mixed))
+    page.events_upload().set_input_files(str(mixed))
     page.page.get_by_text("Rejected rows (13)").wait_for(timeout=60_000)
     page.settle()
     page.shot("06-upload-merged")

@@ -101,7 +101,7 @@ def test_uploaded_hostile_file_with_long_text(chromium, app_url_plain, tmp_path,
     path.write_bytes(hostile_geojson(hostile_events(fields=("notes", "location", "actor1"), payloads=PAYLOADS)))
     tab = Page(chromium, app_url_plain, request.node.name)
     try:
-        tab.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+        tab.events_upload().set_input_files(str(path))
         tab.page.get_by_text("rows read").first.wait_for(timeout=60_000)
         tab.settle()
         tab.shot("01-uploaded")
