@@ -101,6 +101,7 @@ def sidebar(spec: filters.FilterSpec, shown, selected: str | None, set_widgets: 
         _save_form(spec, shown, selected)
         _list(set_widgets, data, notice)
         _file(notice)
+        _team(notice)
         _pack(data, notice)
 
 
@@ -219,3 +220,57 @@ def _pack(data, notice: Callable) -> None:
             on_click="ignore",
             key=f"pack_{fmt}",
         )
+
+
+def _team(notice: Callable) -> None:
+    """With an event store: load the team's views, and (signed-in editors) keep these for the team."""
+    from dashboard import config
+
+    url = config.get_database_url()
+    if not url:
+        return
+    from dashboard.edit_panel import TOKEN, editor_store
+    from dashboard.store import open_store
+
+    st.markdown("**The team's views (event store)**")
+    kept = open_store(url).view_set()
+    if kept is not None and st.button(f"Load the team's views (version {kept[1]})", key="views_team_load"):
+        viewset = views.parse(kept[0], "the team's views")
+        st.session_state[VIEWS] = list(viewset.views)
+        st.session_state["views_set_title_pending"] = viewset.title
+        st.session_state["views_team_version"] = kept[1]
+        st.session_state[STEP] = None
+        st.rerun()
+    editor_url = config.get_editor_database_url()
+    if not (editor_url and current() and _is_editor(editor_store(editor_url), st.session_state.get(TOKEN))):
+        st.caption("Editors who sign in under 'Edit the record' can keep these views for the team.")
+        return
+    if st.button("Keep these views for the team", key="views_team_save"):
+        from dashboard import editing
+        from dashboard.store import Conflict, store_failure
+
+        body = views.ViewSet(st.session_state.get("views_set_title", ""), tuple(current())).to_json()
+        base = st.session_state.get("views_team_version", None if kept is None else kept[1])
+        try:
+            version = editing.save_views(editor_store(editor_url), st.session_state.get(TOKEN), body, base)
+        except Conflict:
+            notice(st.warning, "Someone kept other views since you loaded them; load theirs first.", "")
+            return
+        except Exception as err:
+            message = store_failure(err)
+            if message is None:
+                raise
+            notice(st.error, "Not kept:", message)
+            return
+        st.session_state["views_team_version"] = version
+        notice(st.success, f"Kept for the team (version {version}).", "")
+
+
+def _is_editor(store, token) -> bool:
+    from dashboard import auth
+
+    try:
+        auth.editor_name(store, token)
+    except auth.NotAllowed:
+        return False
+    return True

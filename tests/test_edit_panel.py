@@ -114,3 +114,29 @@ def test_a_link_cannot_sign_in_or_edit(page_store, curated):
     at = at.run()
     assert not [b for b in at.button if b.key in ("edit_save", "edit_retract")]
     assert page_store.data_version() == before
+
+
+def test_an_editor_keeps_the_views_for_the_team_and_anyone_loads_them(page_store, curated):
+    from dashboard import views
+
+    story = views.parse((REPO_ROOT / "data" / "views" / "crisis-2024.json").read_bytes(), "crisis")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["saved_views"] = list(story.views)
+    at = sign_in(at.run(), "alice", PASSWORD)
+    at = button(at, "views_team_save").click().run()
+    assert not at.exception
+    body, version = page_store.view_set()
+    assert version == 1 and views.parse(body, "kept").views == story.views
+    viewer = run()  # a new session, no views yet, not signed in
+    assert not [b for b in viewer.button if b.key == "views_team_save"]
+    viewer = button(viewer, "views_team_load").click().run()
+    assert viewer.session_state["saved_views"] == list(story.views)
+
+
+def test_a_forged_token_cannot_keep_views(page_store, curated):
+    from dashboard import views
+
+    story = views.parse((REPO_ROOT / "data" / "views" / "crisis-2024.json").read_bytes(), "crisis")
+    at = run(saved_views=list(story.views), editor_token="forged")
+    assert not [b for b in at.button if b.key == "views_team_save"]
+    assert page_store.view_set() is None
