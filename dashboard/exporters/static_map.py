@@ -25,7 +25,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from pyproj import Proj
 
-from dashboard import style
+from dashboard import safe_text, style
 from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry
 from dashboard.exporters import labels
 from dashboard.exporters.map_frame import Box, MapFrame, place_box, project, unproject
@@ -204,8 +204,11 @@ DENSE_MARKERS = 20_000
 ARROWS_ONE_BY_ONE = 100  # more crossings than this are drawn as one collection of dashed lines
 
 
+ORIGIN_LABEL_MIN_PT = 45  # a shorter arrow (a zoomed-out map) leaves no room to name its origin legibly
+
+
 def draw_arrows(ax: Axes, events: pd.DataFrame, frame: MapFrame) -> list[shapely.Geometry]:
-    """A dashed arrow per cross-border event, from the origin side to the site.
+    """A dashed arrow per cross-border event, from the origin side (a dot named "from <country>") to the site.
 
     Above ``ARROWS_ONE_BY_ONE`` the lines are one collection (a thousand
     arrow patches took seconds to draw and hide each other's heads anyway);
@@ -222,7 +225,19 @@ def draw_arrows(ax: Axes, events: pd.DataFrame, frame: MapFrame) -> list[shapely
         lines = shapely.linestrings(segments)
         return [shapely.union_all(shapely.buffer(lines, 6 * frame.metres_per_point))]
     drawn = []
-    for tx, ty, sx, sy in zip(tail_x, tail_y, site_x, site_y, strict=True):
+    origins = (
+        crossing["origin_country"].fillna("").astype(str) if "origin_country" in crossing else [""] * len(crossing)
+    )
+    for tx, ty, sx, sy, origin in zip(tail_x, tail_y, site_x, site_y, origins, strict=True):
+        # The origin end is drawn and named, so an arrow never reads as running between two targets.
+        ax.plot(tx, ty, "o", markersize=6.5, color=style.ARROW_COLOUR, markeredgecolor="white", zorder=6)
+        if origin and np.hypot(sx - tx, sy - ty) / frame.metres_per_point >= ORIGIN_LABEL_MIN_PT:
+            label = ax.annotate(
+                f"from {safe_text.for_picture(origin, 40)}", (tx, ty), xytext=(0, -9), textcoords="offset points",
+                fontsize=8.5, ha="center", va="top", zorder=6, color=style.ARROW_COLOUR,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            )  # fmt: skip
+            label.set_parse_math(False)
         ax.annotate(
             "",
             xy=(sx, sy),
