@@ -78,11 +78,13 @@ def summary(viewset: views.ViewSet, shown: list[pd.DataFrame]) -> str:
     )
 
 
-def snapshots(data, viewset: views.ViewSet, marking: str, when: dt.datetime, scale: int) -> list[bytes]:
+def snapshots(
+    data, viewset: views.ViewSet, marking: str, when: dt.datetime, scale: int, header: bool = True
+) -> list[bytes]:
     pictures = []
     for view in viewset.views:
         events = view_events(data, view)
-        snapshot = Snapshot(view.extent, True, view.event, view.annotation, marking)
+        snapshot = Snapshot(view.extent, True, view.event, view.annotation, marking, header)
         caption = filters.describe(view.spec, len(events))
         pictures.append(to_png(events, data.geometry, view.title, caption, scale, when, snapshot=snapshot))
     return pictures
@@ -115,7 +117,7 @@ def build(
         return to_pptx(title, text, slides, marking, when)
     from dashboard.exporters.pdf_pack import to_pdf_pack
 
-    pictures = snapshots(data, viewset, "", when, 2)  # the page carries the marking
+    pictures = snapshots(data, viewset, "", when, 2, header=False)  # the page sets the marking, title, caption
     record = pack_manifest(data, viewset, shown, when)
     return to_pdf_pack(data, viewset, shown, pictures, title, text, marking, when, record, since)
 

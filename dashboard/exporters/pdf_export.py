@@ -55,7 +55,7 @@ from dashboard.borders import BorderGeometry
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
 from dashboard.exporters.pdf_document import canvas_maker
-from dashboard.exporters.png_export import FIGURE_IN, generated_text, to_png
+from dashboard.exporters.png_export import FIGURE_IN, Snapshot, generated_text, to_png
 from dashboard.record import fatalities_text, range_text
 
 # Image streams stay binary (Flate only): ASCII85 made them a quarter larger, and
@@ -111,7 +111,10 @@ def to_pdf(
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
     when = generated_at or dt.datetime.now(dt.UTC)
     stamp = generated_text(when)
-    png = to_png(events, geometry, title, caption, 2, when, show_areas=show_areas, drawn_area=drawn_area)
+    picture = Snapshot(header=False)  # the page sets the title and caption once, as real text
+    png = to_png(
+        events, geometry, title, caption, 2, when, show_areas=show_areas, drawn_area=drawn_area, snapshot=picture
+    )
     # The page carries the marking; the map picture inside it does not repeat it.
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
     styles = paragraph_styles()
@@ -194,16 +197,16 @@ def text(value: object, limit: int | None = CELL_MAX) -> str:
 
 
 def _map_page(png: bytes, title: str, caption: str, stamp: str, styles: dict) -> list:
-    """The snapshot (which shows the title), then title and caption again as real text."""
+    """The title and caption as real text, once, then the map."""
     width = PAGE[0] - 2 * MARGIN
     height = width * FIGURE_IN[1] / FIGURE_IN[0]
-    room = PAGE[1] - 2 * MARGIN - 4 * mm - 40  # leave the caption its lines
+    room = PAGE[1] - 2 * MARGIN - 4 * mm - 80  # leave the title and the caption their lines above
     if height > room:
         width, height = room * FIGURE_IN[0] / FIGURE_IN[1], room
     image = Image(io.BytesIO(png), width=width, height=height)
     image.hAlign = "CENTER"
-    words = f"<b>{text(title)}</b>. {text(caption)} <font color='#495057'>Map generated {text(stamp)}.</font>"
-    return [image, Spacer(1, 4), Paragraph(words, styles["caption"])]
+    words = f"{text(caption)} <font color='#495057'>Map generated {text(stamp)}.</font>"
+    return [Paragraph(text(title), styles["title"]), Paragraph(words, styles["caption"]), Spacer(1, 4), image]
 
 
 def _event_table(events: pd.DataFrame, styles: dict) -> list:

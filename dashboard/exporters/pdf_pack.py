@@ -66,8 +66,11 @@ def _cover(title: str, summary: str, marking: str, when: dt.datetime, views: int
 
 def _view_page(number: int, view, events: pd.DataFrame, png: bytes, styles) -> list:
     width = PICTURE_HEIGHT * FIGURE_IN[0] / FIGURE_IN[1]
+    from dashboard import filters
+
     parts = [
         Paragraph(f"{number}. {text(view.title)}", styles["heading"]),
+        Paragraph(text(filters.describe(view.spec, len(events))), styles["caption"]),
         Image(io.BytesIO(png), width=width, height=PICTURE_HEIGHT),
         Spacer(1, 3 * mm),
     ]

@@ -99,6 +99,7 @@ class Snapshot:
     highlight: str | None = None  # the view's event: labelled first, the callout points at it
     annotation: str = ""
     marking: str = ""
+    header: bool = True  # False: no title and caption in the picture (a PDF page sets them as real text)
 
 
 def picture_lines(text: str, width: int, max_lines: int) -> list[str]:
@@ -130,7 +131,8 @@ def _compose(
     FigureCanvasAgg(figure)
     page = (FIGURE_IN[0] * 72, FIGURE_IN[1] * 72)
     marked = bool(snapshot.marking)
-    map_top = _header(figure, title, caption, page, top_pt=page[1] - (30 if marked else 16))
+    top = page[1] - (30 if marked else 16)
+    map_top = _header(figure, title, caption, page, top_pt=top) if snapshot.header else top - 4
     footer_pt = FOOTER_PT + (18 if marked else 0)
     map_box = (MARGIN_PT, footer_pt, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - footer_pt)
     colours = style.actor_colours(events["actor1"])
