@@ -39,6 +39,8 @@ def test_the_pdf_has_a_cover_a_page_per_view_and_the_marking_on_every_page(pdf_p
         page = next(p for p in pages if f"{number}. {view.title}" in p)
         assert view.note[:40] in page.replace("\n", " ")
     assert all(page.count(MARKING) >= 2 for page in pages)  # top and bottom of every page
+    info = PdfReader(io.BytesIO(pdf_pack)).metadata
+    assert info.title == story.title and info["/Keywords"] == MARKING
     assert any("Sources and quoted passages" in p for p in pages)
     text = " ".join(pages)
     for leak in ("seeds/", "(no headline in the seed)", "Not stated in the seed"):

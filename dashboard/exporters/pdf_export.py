@@ -147,6 +147,7 @@ def build_document(
         bottomMargin=MARGIN + 4 * mm,
         title=title,
         subject=caption,
+        keywords=safe_text.for_picture(marking, 60) if marking else "",  # the handling marking, in the metadata too
         author="Iran–Pakistan border map",
         creator=__name__,
         invariant=True,  # no random document id: the same input gives the same bytes
