@@ -721,14 +721,9 @@ def show_claims(event: pd.Series) -> None:
                 column.text(line)
 
 
-EXPORT_LABELS = {
-    "png": "Map snapshot (PNG)",
-    "pdf": "Briefing (PDF)",
-    "html": "Interactive map (HTML)",
-    "csv": "Table (CSV)",
-    "geojson": "GeoJSON",
-    "kml": "KML (Google Earth)",
-}
+def export_labels() -> dict[str, str]:
+    """Each export format's button label, from the registry (a new format module adds a button)."""
+    return {name: fmt.label for name, fmt in FORMATS.items()}
 
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
@@ -756,17 +751,18 @@ def show_exports(data: Dataset, spec: filters.FilterSpec, found=None) -> None:
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
         basemap = st.session_state["basemap"]
         areas = bool(st.session_state.get("show_areas", True))
-        # Two rows of three, so no label is cut on a laptop screen.
-        columns = [*st.columns(3), *st.columns(3)]
+        labels = export_labels()
+        # Rows of three, so no label is cut on a laptop screen.
+        columns = [column for _ in range(0, len(labels), 3) for column in st.columns(3)]
         since = {"_since": found, "since_key": f"{found.baseline} {found.summary()}"} if found else {}
 
         def content(fmt: str, part: int = 0) -> bytes:
             pdf_since = since if fmt == "pdf" else {}  # only the PDF has a "Since the last briefing" section
             return cached_export(fmt, spec, basemap, scale, areas, data, data.fingerprint, **pdf_since)[part]
 
-        for column, fmt in zip(columns, EXPORT_LABELS, strict=True):
+        for column, fmt in zip(columns, labels, strict=False):
             column.download_button(
-                EXPORT_LABELS[fmt],
+                labels[fmt],
                 data=lambda fmt=fmt: content(fmt),
                 file_name=export_filename(fmt, spec),
                 mime=FORMATS[fmt].mime_type,

@@ -10,16 +10,15 @@ of a CSV, GeoJSON or KML export.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import pandas as pd
 
-from dashboard import aggregate, config, filters, manifest, mapview, offline, style
+from dashboard import config, filters, manifest
 from dashboard.changes import Changes, against_manifest
 from dashboard.curated import Dataset
 from dashboard.exporters import FORMATS
+from dashboard.exporters.view import TITLE, ExportView
 
-TITLE = "Iran–Pakistan border crisis"
 EMBEDS_MANIFEST = ("pdf", "png", "html")  # the others keep it in a sidecar file
 
 
@@ -98,78 +97,19 @@ def _render(
     record: dict | None = None,
     since: Changes | None = None,
 ) -> bytes:
-    text = caption(spec, events, data)
-    if fmt == "csv":
-        from dashboard.exporters.csv_export import to_csv
-
-        return to_csv(events)
-    if fmt == "geojson":
-        from dashboard.exporters.geojson_export import to_geojson
-
-        return to_geojson(events)
-    if fmt == "kml":
-        from dashboard.exporters.kml_export import to_kml
-
-        return to_kml(events, data.sources, document_name=f"{TITLE}: {text}")
-    if fmt == "html":
-        return standalone_map_html(events, data, basemap, text, show_areas, spec.area, record, config.get_marking())
-    if fmt == "png":
-        from dashboard.exporters.png_export import Snapshot, to_png
-
-        return to_png(
-            events,
-            data.geometry,
-            TITLE,
-            text,
-            scale,
-            generated_at,
-            basemap_note="none",
-            show_areas=show_areas,
-            drawn_area=spec.area,
-            text_chunks=manifest.png_text(record),
-            snapshot=Snapshot(marking=config.get_marking()),
-        )
-    from dashboard.exporters.pdf_export import to_pdf
-
-    return to_pdf(
-        events,
-        data.sources,
-        data.geometry,
-        TITLE,
-        text,
-        generated_at,
+    """The one view value every format writes from, then the registry's writer of ``fmt``."""
+    view = ExportView(
+        data=data,
+        spec=spec,
+        events=events,
+        caption=caption(spec, events, data),
+        basemap=basemap,
+        scale=scale,
         show_areas=show_areas,
-        drawn_area=spec.area,
-        info=manifest.pdf_info(record),
+        generated_at=generated_at,
+        record=record,
         since=since,
         marking=config.get_marking(),
+        title=TITLE,
     )
-
-
-def standalone_map_html(
-    events: pd.DataFrame,
-    data: Dataset,
-    basemap: str,
-    text: str,
-    show_areas: bool = True,
-    drawn_area: tuple = (),
-    record: dict | None = None,
-    marking: str = "",
-) -> bytes:
-    """The interactive map as one file that opens from disk with no network.
-
-    Above the page's aggregation threshold it draws the grid cells the page
-    draws for the whole region (at the region's zoom), not one marker each.
-    ``record`` (the export's manifest) is put in as a JSON script element.
-    """
-    colours = style.actor_colours(events["actor1"])
-    m = mapview.build_base_map(data.geometry, basemap, colours)
-    builder = partial(mapview.build_event_layer, geometry=data.geometry, show_areas=show_areas)
-    layer = aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, builder)
-    mapview.add_drawn_area(layer, drawn_area)
-    layer.add_to(m)
-    m.get_root().header.add_child(mapview.title_element(TITLE, text))
-    if marking:  # the handling marking, top and bottom of the page, escaped (it is a setting, still text)
-        m.get_root().html.add_child(mapview.marking_element(marking))
-    html = offline.standalone_html(m)
-    return (html if record is None else manifest.embed_in_html(html, record)).encode("utf-8")
+    return FORMATS[fmt].write(view)

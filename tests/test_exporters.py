@@ -154,7 +154,9 @@ def test_export_filename_is_always_safe(text, actors, fmt):
 
 
 def test_unknown_format_is_refused():
-    with pytest.raises(ValueError, match=r"unknown export format 'docx'; choose one of csv, geojson, kml, png, pdf"):
+    with pytest.raises(
+        ValueError, match=re.escape(f"unknown export format 'docx'; choose one of {', '.join(FORMATS)}")
+    ):
         export_filename("docx", FilterSpec())
 
 
@@ -166,10 +168,11 @@ def test_unknown_format_is_refused():
         ("kml", "kml", "application/vnd.google-earth.kml+xml"),
         ("png", "png", "image/png"),
         ("pdf", "pdf", "application/pdf"),
+        ("html", "html", "text/html"),
     ],
 )
 def test_formats(fmt, extension, mime):
-    assert FORMATS[fmt] == (extension, mime)
+    assert (FORMATS[fmt].extension, FORMATS[fmt].mime_type) == (extension, mime)
 
 
 @pytest.mark.parametrize(

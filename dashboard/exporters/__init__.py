@@ -1,21 +1,23 @@
 """Exports of the filtered events: one module per format, each a pure function to bytes.
 
-``csv_export.to_csv``, ``geojson_export.to_geojson``, ``kml_export.to_kml``,
-``png_export.to_png`` and ``pdf_export.to_pdf`` take the events (as
-``load_curated`` and ``filters.apply`` give them) and return the file's bytes;
-``atomic.atomic_write`` puts bytes on disk safely. This module says what each
-format is called and how its file is named. Nothing here imports Streamlit,
-and the format modules are not imported here, so naming a download does not
-load matplotlib or reportlab.
+The registry: each format is one module here with a literal ``FORMAT = {...}``
+(name, label, extension, MIME type, order) and ``write(view) -> bytes``, the
+view being ``view.ExportView`` (built once per export). ``FORMATS`` is found by
+reading the modules, not importing them, so naming a download does not load
+matplotlib or reportlab; the page, the command line and ``briefing`` iterate it.
+``atomic.atomic_write`` puts bytes on disk safely. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
+import importlib
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import NamedTuple
 
 from dashboard import drawn_area
@@ -23,18 +25,46 @@ from dashboard.filters import FilterSpec, to_query
 
 
 class Format(NamedTuple):
+    """One export format: its name, the button's label, file extension and MIME type, and the module
+    (in this package) whose ``write(view) -> bytes`` makes it, imported only when a file is made."""
+
     extension: str
     mime_type: str
+    label: str = ""
+    module: str = ""
+    order: int = 99
+
+    def write(self, view) -> bytes:
+        return importlib.import_module(f"{__name__}.{self.module}").write(view)
 
 
-FORMATS: dict[str, Format] = {
-    "csv": Format("csv", "text/csv"),
-    "geojson": Format("geojson", "application/geo+json"),  # RFC 7946, section 12
-    "kml": Format("kml", "application/vnd.google-earth.kml+xml"),
-    "png": Format("png", "image/png"),
-    "pdf": Format("pdf", "application/pdf"),
-    "html": Format("html", "text/html"),
-}
+def discover() -> dict[str, Format]:
+    """Every format module of this package: a module with a literal ``FORMAT = {...}`` and a ``write``.
+
+    The modules are read, not imported (``ast``), so listing formats loads no drawing library.
+    Adding a format is one new file."""
+    found = []
+    for folder in __path__:
+        for path in sorted(Path(folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["FORMAT"]:
+                    spec = ast.literal_eval(node.value)
+                    found.append((spec["order"], spec["name"], Format(
+                        spec["extension"], spec["mime_type"], spec["label"], path.stem, spec["order"]
+                    )))  # fmt: skip
+    return {name: fmt for _, name, fmt in sorted(found)}
+
+
+FORMATS: dict[str, Format] = discover()
+
+
+def refresh() -> None:
+    """Look for format modules again (the same dict, so every importer of ``FORMATS`` sees it)."""
+    FORMATS.clear()
+    FORMATS.update(discover())
+
+
 FILENAME_PREFIX = "iran-pakistan-events"
 MAX_STEM_CHARS = 100  # short enough for any file system and a download header
 

@@ -54,3 +54,10 @@ def neutralise_formulas(cells: pd.Series) -> pd.Series:
 
 def _is_text(cells: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(cells) or pd.api.types.is_object_dtype(cells)
+
+
+FORMAT = {"name": "csv", "label": "Table (CSV)", "extension": "csv", "mime_type": "text/csv", "order": 4}
+
+
+def write(view) -> bytes:
+    return to_csv(view.events)

@@ -31,3 +31,16 @@ def _feature(properties: dict[str, PlainValue]) -> dict:
         "geometry": {"type": "Point", "coordinates": [properties["longitude"], properties["latitude"]]},
         "properties": properties,
     }
+
+
+FORMAT = {
+    "name": "geojson",
+    "label": "GeoJSON",
+    "extension": "geojson",
+    "mime_type": "application/geo+json",
+    "order": 5,
+}
+
+
+def write(view) -> bytes:
+    return to_geojson(view.events)

@@ -114,3 +114,16 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     # A character XML 1.0 cannot hold would make the file unreadable: shown as U+FFFD, never dropped.
     child.text = safe_text.xml_text(text)
     return child
+
+
+FORMAT = {
+    "name": "kml",
+    "label": "KML (Google Earth)",
+    "extension": "kml",
+    "mime_type": "application/vnd.google-earth.kml+xml",
+    "order": 6,
+}
+
+
+def write(view) -> bytes:
+    return to_kml(view.events, view.data.sources, document_name=f"{view.title}: {view.caption}")

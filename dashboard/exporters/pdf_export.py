@@ -361,3 +361,24 @@ def _footer(title: str, stamp: str, marking: str = ""):
         canvas.restoreState()
 
     return draw
+
+
+FORMAT = {"name": "pdf", "label": "Briefing (PDF)", "extension": "pdf", "mime_type": "application/pdf", "order": 2}
+
+
+def write(view) -> bytes:
+    from dashboard import manifest
+
+    return to_pdf(
+        view.events,
+        view.data.sources,
+        view.data.geometry,
+        view.title,
+        view.caption,
+        view.generated_at,
+        show_areas=view.show_areas,
+        drawn_area=view.spec.area,
+        info=manifest.pdf_info(view.record) if view.record else None,
+        since=view.since,
+        marking=view.marking,
+    )

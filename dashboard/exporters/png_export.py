@@ -404,3 +404,24 @@ def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tup
     figure.text(
         1 - MARGIN_PT / width_pt, y, shown, fontsize=9, color="#495057", va="bottom", ha="right", parse_math=False
     )
+
+
+FORMAT = {"name": "png", "label": "Map snapshot (PNG)", "extension": "png", "mime_type": "image/png", "order": 1}
+
+
+def write(view) -> bytes:
+    from dashboard import manifest
+
+    return to_png(
+        view.events,
+        view.data.geometry,
+        view.title,
+        view.caption,
+        view.scale,
+        view.generated_at,
+        basemap_note="none",  # no tiles are drawn in a picture, whatever the page's basemap
+        show_areas=view.show_areas,
+        drawn_area=view.spec.area,
+        text_chunks=manifest.png_text(view.record) if view.record else None,
+        snapshot=Snapshot(marking=view.marking),
+    )
