@@ -321,25 +321,18 @@ def selected_ring(event: pd.Series) -> folium.CircleMarker:
     )
 
 
+STACK_RADIUS_PX = (12.0, 4.0)  # events sharing a point fan out: max(12, 4 * n) pixels
+
+
 def _stack_offsets(events: pd.DataFrame) -> list[tuple[float, float]]:
-    """Pixel offsets that fan out events sharing one point, so each can be clicked.
+    """Pixel offsets that fan out events sharing one point, so each can be clicked: the same circle
+    as the exports draw (``style.fan_offsets``), with the screen's y pointing down.
 
     The coordinates stay true (the popup and exports show them); only the
     icon is drawn around the point.
     """
-    keys = list(zip(events["latitude"].round(5), events["longitude"].round(5), strict=True))
-    groups: dict[tuple, list[int]] = {}
-    for position, key in enumerate(keys):
-        groups.setdefault(key, []).append(position)
-    offsets = [(0.0, 0.0)] * len(keys)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        radius = max(12.0, 4.0 * len(members))
-        for k, position in enumerate(members):
-            angle = 2 * math.pi * k / len(members) - math.pi / 2
-            offsets[position] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
-    return offsets
+    dx, dy = style.fan_offsets(events, *STACK_RADIUS_PX)
+    return [(round(float(x), 1), round(float(-y), 1)) for x, y in zip(dx, dy, strict=True)]
 
 
 def _arrow(event: pd.Series) -> dict:

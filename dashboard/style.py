@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 BORDER_COLOUR = "#c1121f"
@@ -74,3 +75,19 @@ def marker_svg(shape: str, colour: str, size: int = 16, outline: str = "#ffffff"
         f'<svg width="{size}" height="{size}" viewBox="0 0 16 16">'
         f'<path d="{path}" fill="{colour}" stroke="{outline}" stroke-width="1.5"/></svg>'
     )
+
+
+def fan_offsets(events: pd.DataFrame, min_radius: float, per_event: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where each event sharing a point with others is drawn round it: the first at the top, the rest
+    anticlockwise on a circle of ``max(min_radius, per_event * n)`` (units of the medium, y up).
+
+    The live map (pixels) and the pictures (points) both place markers with this, so a group reads the
+    same on the page and in an export."""
+    keys = pd.DataFrame({"lat": events["latitude"].round(5).to_numpy(), "lon": events["longitude"].round(5).to_numpy()})
+    groups = keys.groupby(["lat", "lon"], sort=False)
+    rank = groups.cumcount().to_numpy()
+    size = groups["lat"].transform("size").to_numpy()
+    radius = np.maximum(min_radius, per_event * size)
+    angle = 2 * np.pi * rank / np.maximum(size, 1) + np.pi / 2
+    alone = size < 2
+    return np.where(alone, 0.0, radius * np.cos(angle)), np.where(alone, 0.0, radius * np.sin(angle))

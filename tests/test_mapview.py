@@ -155,3 +155,17 @@ def test_place_labels_name_the_crisis_towns_early_and_others_by_size():
         assert zoom[town.name] <= mapview.CRISIS_TOWN_ZOOM, town.name
     assert zoom["Karachi"] <= 4  # a city of millions shows first
     assert [p["min_zoom"] for p in places] == sorted(p["min_zoom"] for p in places)
+
+
+def test_the_live_map_and_the_pictures_fan_a_group_the_same_way(curated):
+    """One placement (style.fan_offsets): the same order round the circle, the screen's y pointing down."""
+    import numpy as np
+
+    from dashboard.exporters.static_map import fan_offsets
+
+    islamabad = curated.events[curated.events["location"].str.startswith("Islamabad")]
+    live = np.array(mapview._stack_offsets(islamabad))
+    px, py = fan_offsets(islamabad)
+    live_angles = np.arctan2(-live[:, 1], live[:, 0])
+    picture_angles = np.arctan2(py, px)
+    assert np.allclose(np.cos(live_angles - picture_angles), 1, atol=1e-3)

@@ -287,15 +287,8 @@ def draw_events(ax: Axes, events: pd.DataFrame, colours: dict[str, str], frame: 
 
 
 def fan_offsets(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets in points that spread events sharing a point on a circle around it."""
-    keys = pd.DataFrame({"lat": events["latitude"].round(5).to_numpy(), "lon": events["longitude"].round(5).to_numpy()})
-    groups = keys.groupby(["lat", "lon"], sort=False)
-    rank = groups.cumcount().to_numpy()
-    size = groups["lat"].transform("size").to_numpy()
-    radius = np.maximum(FAN_RADIUS_PT[0], FAN_RADIUS_PT[1] * size)
-    angle = 2 * np.pi * rank / np.maximum(size, 1) + np.pi / 2
-    alone = size < 2
-    return np.where(alone, 0.0, radius * np.cos(angle)), np.where(alone, 0.0, radius * np.sin(angle))
+    """Offsets in points that spread events sharing a point on a circle around it (as the live map does)."""
+    return style.fan_offsets(events, *FAN_RADIUS_PT)
 
 
 def draw_scale_bar(
