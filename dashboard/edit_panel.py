@@ -17,7 +17,8 @@ import streamlit as st
 
 from dashboard import auth, config, editing, store_schema
 from dashboard.problems import DataError
-from dashboard.store import Citation, Conflict, Store, describe_revision, store_failure
+from dashboard.safe_text import markdown_literal
+from dashboard.store import Citation, Conflict, Store, cell_text, describe_revision, store_failure
 
 TOKEN = "editor_token"
 
@@ -41,7 +42,7 @@ def show(event: pd.Series | None, sources: pd.DataFrame, notice: Callable) -> No
         if name is None:
             _sign_in_form(store, notice)
             return
-        st.caption(f"Signed in as {name} (editor).")
+        st.caption(f"Signed in as {markdown_literal(name)} (editor).")  # a user name is text, not Markdown
         if st.button("Sign out", key="edit_sign_out"):
             auth.sign_out(store, st.session_state.pop(TOKEN, None))
             st.rerun()
@@ -81,14 +82,13 @@ def _correct_form(store: Store, event_id: str, sources: pd.DataFrame, notice: Ca
     try:
         row = store.current(event_id)
     except Exception as err:
-        notice(st.error, "", store_failure(err) or str(err))
+        _refused(notice, "", err)
         return
     base_key = f"edit_base_{event_id}"
     base = st.session_state.setdefault(base_key, row["version"])  # the version this form was opened on
-    st.markdown(f"**Correct {event_id}** (version {base})" if base == row["version"] else f"**Correct {event_id}**")
+    # The id is data (any text a file gave it): escaped, never Markdown.
+    st.markdown(f"**Correct** {markdown_literal(event_id)} (made on version {base})")
     field = st.selectbox("Field", store_schema.FIELDS, key="edit_field")
-    from dashboard.store import cell_text
-
     value = st.text_input("New value", value=cell_text(row.get(field)), key=f"edit_value_{event_id}_{field}")
     source_ids = list(sources.index)
     source = st.selectbox("Source that supports it", source_ids, key="edit_source")

@@ -140,3 +140,24 @@ def test_a_forged_token_cannot_keep_views(page_store, curated):
     at = run(saved_views=list(story.views), editor_token="forged")
     assert not [b for b in at.button if b.key == "views_team_save"]
     assert page_store.view_set() is None
+
+
+def test_a_hostile_event_id_and_user_name_stay_text(tmp_path, monkeypatch, curated):
+    from dashboard.safe_text import markdown_literal
+
+    hostile_id = "**X**[link](javascript:alert(1))<img src=x>"
+    hostile_name = "_eve_ [me](javascript:alert(1))"
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    store = Store(url)
+    store.init()
+    events = curated.events.copy()
+    events.loc[events.index[0], "event_id"] = hostile_id
+    store.load(events, by="loader", reason="initial load")
+    auth.add_user(store, hostile_name, PASSWORD, "editor")
+    monkeypatch.setenv("BORDERMAP_DATABASE_URL", url)
+    at = sign_in(run(hostile_id), hostile_name, PASSWORD)
+    assert not at.exception
+    assert any(markdown_literal(hostile_id) in m.value for m in at.markdown)
+    assert any(markdown_literal(hostile_name) in c.value for c in at.caption)
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not any("**X**" in t or "](javascript" in t for t in texts)
