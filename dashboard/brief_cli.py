@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from dashboard import filters, pack, views
     from dashboard.cli import out_problem
     from dashboard.datasets import load_configured
-    from dashboard.exporters.atomic import atomic_write
+    from dashboard.exporters.atomic import write_problem
     from dashboard.problems import DataError
 
     problem = out_problem(args.out)
@@ -60,10 +60,9 @@ def run(args: argparse.Namespace) -> int:
         content = pack.build(data, viewset, args.format, marking, args.title or "", since=since)
     except (views.ViewsError, DataError) as err:
         return _fail(str(err))
-    try:
-        atomic_write(Path(args.out), content)
-    except OSError as err:
-        return _fail(f"cannot write {args.out}: {err.strerror or err}; nothing was changed there")
+    problem = write_problem(Path(args.out), content)
+    if problem:
+        return _fail(problem)
     print(f"{args.out}: {args.format} pack of {len(viewset.views)} views", file=sys.stderr)
     return 0
 

@@ -91,14 +91,13 @@ def _at_time(when: dt.datetime, args: argparse.Namespace) -> changes.Changes:
 
 
 def _write(found: changes.Changes, args: argparse.Namespace) -> int:
-    from dashboard.exporters.atomic import atomic_write
+    from dashboard.exporters.atomic import write_problem
     from dashboard.exporters.changes_export import changes_csv, changes_pdf
 
     content = changes_csv(found) if args.format == "csv" else changes_pdf(found)
-    try:
-        atomic_write(Path(args.out), content)
-    except OSError as err:
-        return _usage(f"cannot write {args.out}: {err.strerror or err}; nothing was changed there")
+    problem = write_problem(Path(args.out), content)
+    if problem:
+        return _usage(problem)
     print(f"{args.out}: {found.summary()} since {found.baseline}", file=sys.stderr)
     return 0
 

@@ -128,7 +128,7 @@ def out_problem(out: str) -> str:
 def run_export(args: argparse.Namespace) -> int:
     from dashboard import manifest
     from dashboard.briefing import EMBEDS_MANIFEST, make_export_with_manifest
-    from dashboard.exporters.atomic import atomic_write
+    from dashboard.exporters.atomic import atomic_write, write_problem
 
     out = Path(args.out)
     sidecar = None if args.format in EMBEDS_MANIFEST else manifest.sidecar_path(out)
@@ -182,10 +182,9 @@ def run_export(args: argparse.Namespace) -> int:
             raise
         print(f"export: {message}", file=sys.stderr)
         return 2
-    try:
-        atomic_write(out, content)
-    except OSError as err:
-        print(f"export: cannot write {out}: {err.strerror or err}; nothing was changed there", file=sys.stderr)
+    problem = write_problem(out, content)
+    if problem:
+        print(f"export: {problem}", file=sys.stderr)
         return 2
     try:
         if sidecar:

@@ -254,7 +254,7 @@ def cmd_history(store, args) -> int:
 
 def cmd_export(store, args) -> int:
     from dashboard.cli import out_problem
-    from dashboard.exporters.atomic import atomic_write
+    from dashboard.exporters.atomic import write_problem
     from dashboard.store import project_csv
 
     problem = out_problem(args.out)
@@ -264,7 +264,10 @@ def cmd_export(store, args) -> int:
     frame = store.text_frame(include_retracted=args.include_retracted)
     # The project's own CSV as data/events.csv is written (sorted by id): no spreadsheet guards here,
     # they would change the data.
-    atomic_write(Path(args.out), project_csv(frame))
+    problem = write_problem(Path(args.out), project_csv(frame))
+    if problem:
+        print(f"db export: {problem}", file=sys.stderr)
+        return 2
     print(f"{args.out}: {len(frame):,} events (store revision {store.data_version()})", file=sys.stderr)
     return 0
 

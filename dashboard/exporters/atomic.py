@@ -53,3 +53,12 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def write_problem(path: str | os.PathLike[str], data: bytes) -> str:
+    """``atomic_write``, for a command: "" when written, else the one line to print (nothing changed)."""
+    try:
+        atomic_write(path, data)
+    except OSError as err:
+        return f"cannot write {path}: {err.strerror or err}; nothing was changed there"
+    return ""
