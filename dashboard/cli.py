@@ -159,8 +159,11 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"export: {err}", file=sys.stderr)
         return 2
     try:
-        # From an event store only the events the filter may keep are read (the filter runs as SQL).
-        data, imported = load_configured(args.data, "merge" if args.merge else None, spec=spec)
+        # From an event store only the events the filter may keep are read (the filter runs as SQL), except
+        # for --since: what changed is judged against the whole record, or every event outside the filter
+        # would read as retracted.
+        pushed = None if args.since else spec
+        data, imported = load_configured(args.data, "merge" if args.merge else None, spec=pushed)
         if imported is not None:
             print(import_summary(imported), file=sys.stderr)
         unknown = _unknown_choices(spec, data.events if args.data or not config.get_database_url() else None)

@@ -189,3 +189,19 @@ def test_changes_since_a_time_on_the_store(db, curated, capsys, tmp_path):
         ("new", "NEW-1", ""),
     }
     assert "1 new, 1 changed, 1 retracted" in capsys.readouterr().err
+
+
+def test_export_since_on_the_store_judges_against_the_whole_record(db, tmp_path):
+    """A narrower export than the briefing: the events it leaves out are not 'retracted'."""
+    from pypdf import PdfReader
+
+    db("init")
+    db("load", str(EVENTS))
+    briefing = tmp_path / "briefing.pdf"
+    assert main(["export", "--format", "pdf", "--out", str(briefing)]) == 0
+    out = tmp_path / "next.pdf"
+    assert (
+        main(["export", "--format", "pdf", "--start", "2024-01-16", "--since", str(briefing), "--out", str(out)]) == 0
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "0 new, 0 changed, 0 retracted" in text.replace("\n", " ")
