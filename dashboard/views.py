@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from dashboard import filters
+from dashboard import filters, safe_text
 
 MAX_BYTES = 1024 * 1024
 MAX_VIEWS = 50
@@ -138,6 +138,8 @@ def _text(value, where: str, limit: int, problems: list[str], required: bool = F
         return ""
     if len(value) > limit:
         problems.append(f"{where}: {len(value)} characters; at most {limit}")
+    if safe_text.xml_text(value) != value:  # a control character or lone surrogate no file can write back
+        problems.append(f"{where}: holds a control character or an unpaired surrogate; expected plain text")
     return value.strip()
 
 

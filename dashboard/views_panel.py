@@ -119,7 +119,16 @@ def _save_form(spec: filters.FilterSpec, shown, selected: str | None) -> None:
             extent = extent_for(spec) or (framing.extent(shown) if len(shown) else None)
             basemap = st.session_state.get("basemap", "none")
             view = views.View(title.strip(), spec, note.strip(), extent, selected, annotation.strip(), basemap)
-            st.session_state[VIEWS] = [*current(), view]
+            set_views([*current(), view])
+
+
+def set_views(saved: list[views.View]) -> None:
+    """The one way the saved views change. The edit boxes are keyed by position and Streamlit keeps a
+    keyed box's text whatever its ``value``, so they are dropped and re-read from the views: after a
+    move, a removal or a load no box holds another view's text."""
+    st.session_state[VIEWS] = saved
+    for key in [k for k in st.session_state if str(k).startswith(("view_edit_title_", "view_edit_note_"))]:
+        del st.session_state[key]
 
 
 def _move(index: int, delta: int) -> None:
@@ -127,13 +136,14 @@ def _move(index: int, delta: int) -> None:
     other = index + delta
     if 0 <= other < len(saved):
         saved[index], saved[other] = saved[other], saved[index]
-        st.session_state[VIEWS] = saved
+        set_views(saved)
+        st.session_state[STEP] = None  # the story's step named a position that now holds another view
 
 
 def _remove(index: int) -> None:
     saved = current()
     del saved[index]
-    st.session_state[VIEWS] = saved
+    set_views(saved)
     st.session_state[STEP] = None
 
 
@@ -144,7 +154,7 @@ def _edit(index: int) -> None:
         title=st.session_state.get(f"view_edit_title_{index}", saved[index].title).strip() or saved[index].title,
         note=st.session_state.get(f"view_edit_note_{index}", saved[index].note).strip(),
     )
-    st.session_state[VIEWS] = saved
+    set_views(saved)
 
 
 def _list(set_widgets: Callable, data, notice: Callable) -> None:
@@ -157,7 +167,8 @@ def _list(set_widgets: Callable, data, notice: Callable) -> None:
             show, up, down, remove = st.columns(4)
             show.button("Show", key=f"view_show_{index}", on_click=show_view, args=(view, set_widgets, data))
             up.button("↑", key=f"view_up_{index}", on_click=_move, args=(index, -1), disabled=index == 0)
-            down.button("↓", key=f"view_down_{index}", on_click=_move, args=(index, 1))
+            last = index == len(current()) - 1
+            down.button("↓", key=f"view_down_{index}", on_click=_move, args=(index, 1), disabled=last)
             remove.button("✕", key=f"view_remove_{index}", on_click=_remove, args=(index,), help="Remove")
             with st.popover("Edit", width="stretch"):
                 st.text_input("Title", value=view.title, key=f"view_edit_title_{index}")
@@ -187,7 +198,7 @@ def _file(notice: Callable) -> None:
         except views.ViewsError as err:
             notice(st.error, "Nothing was loaded from the file:", str(err))
             return
-        st.session_state[VIEWS] = list(viewset.views)
+        set_views(list(viewset.views))
         st.session_state["views_set_title_pending"] = viewset.title
         st.session_state["views_loaded"] = upload.file_id
         st.session_state[STEP] = None
@@ -236,7 +247,7 @@ def _team(notice: Callable) -> None:
     kept = open_store(url).view_set()
     if kept is not None and st.button(f"Load the team's views (version {kept[1]})", key="views_team_load"):
         viewset = views.parse(kept[0], "the team's views")
-        st.session_state[VIEWS] = list(viewset.views)
+        set_views(list(viewset.views))
         st.session_state["views_set_title_pending"] = viewset.title
         st.session_state["views_team_version"] = kept[1]
         st.session_state[STEP] = None

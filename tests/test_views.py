@@ -46,6 +46,7 @@ def test_a_view_set_round_trips_through_its_json():
         (lambda b: b["views"][0]["query"].update({"near": "far"}), "near='far'"),
         (lambda b: b["views"][0].update({"note": "x" * 3000}), "note: 3000 characters; at most 2000"),
         (lambda b: b.update({"views": []}), "views: expected a list of at least one view"),
+        (lambda b: b["views"][0].update({"note": "bad \ud800 text"}), "unpaired surrogate"),
     ],
 )  # fmt: skip
 def test_a_bad_file_names_the_view_and_the_key(change, message):

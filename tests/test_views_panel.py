@@ -69,12 +69,27 @@ def test_views_reorder_and_remove(story_set):
     assert len(at.session_state["saved_views"]) == len(story_set.views) - 1
 
 
-def test_the_downloaded_views_load_back(story_set):
-    at = page(list(story_set.views))
-    download = next(d for d in at.get("download_button") if "views" in d.proto.label.lower())
-    assert download is not None
-    body = views.ViewSet("Set", tuple(story_set.views)).to_json()
-    assert views.parse(body, "views.json").views == story_set.views
+def test_the_views_file_loads_in_the_page_and_a_bad_one_is_refused_whole(story_set):
+    at = page()
+    at.file_uploader(key="views_upload").set_value(("views.json", STORY.read_bytes(), "application/json")).run()
+    assert not at.exception
+    assert at.session_state["saved_views"] == list(story_set.views)
+    assert at.session_state["views_set_title"] == story_set.title
+    bad = json.loads(STORY.read_text(encoding="utf-8"))
+    bad["views"][1]["query"]["from"] = "soon"
+    at = page([story_set.views[0]])
+    at.file_uploader(key="views_upload").set_value(("bad.json", json.dumps(bad).encode(), "application/json")).run()
+    assert any("view 2" in e.value for e in at.error)
+    assert at.session_state["saved_views"] == [story_set.views[0]]  # nothing of the bad file loaded
+
+
+def test_after_a_move_each_edit_box_holds_its_own_view(story_set):
+    at = page(list(story_set.views[:2]))
+    at = button(at, "view_down_0").click().run()
+    assert at.text_input(key="view_edit_title_0").value == story_set.views[1].title
+    assert at.text_input(key="view_edit_title_1").value == story_set.views[0].title
+    at = button(at, "view_edit_0").click().run()  # saving untouched boxes changes nothing
+    assert [v.title for v in at.session_state["saved_views"]] == [story_set.views[1].title, story_set.views[0].title]
 
 
 def test_a_shown_view_frames_its_extent(story_set):
@@ -91,10 +106,3 @@ def test_hostile_text_in_a_view_stays_text():
     assert any(markdown_literal(title) in c.value for c in at.caption)  # escaped: shown as the text it is
     at = button(at, "story_start").click().run()
     assert any(markdown_literal("**bold** <script>") in i.value for i in at.info)
-
-
-def test_a_bad_views_file_is_refused_whole():
-    body = json.loads(STORY.read_text(encoding="utf-8"))
-    body["views"][1]["query"]["from"] = "soon"
-    with pytest.raises(views.ViewsError, match="view 2"):
-        views.parse(json.dumps(body).encode(), "bad.json")
