@@ -770,9 +770,10 @@ def show_exports(data: Dataset, spec: filters.FilterSpec, found=None) -> None:
                 width="stretch",
                 key=f"download_{fmt}",
             )
-        sidecar = export_filename("csv", spec).removesuffix(".csv") + manifest.SIDECAR_SUFFIX
+        # Named as the CSV's sidecar, so 'changes --since <the CSV>' and the CSV's reader find it beside it.
+        sidecar = manifest.sidecar_path(export_filename("csv", spec)).name
         st.download_button(
-            "What a CSV, GeoJSON or KML export shows (manifest, JSON)",
+            "The CSV's manifest (JSON; the same for GeoJSON and KML)",
             data=lambda: content("csv", 1),
             file_name=sidecar,
             mime="application/json",
