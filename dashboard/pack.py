@@ -24,6 +24,7 @@ import pandas as pd
 
 from dashboard import filters, manifest, views
 from dashboard.exporters.png_export import Snapshot, to_png
+from dashboard.summary import headline
 
 FORMATS = ("pdf", "pptx")
 PLACEHOLDER = re.compile(r"\s*\((no headline|not stated)[^)]*\)", re.IGNORECASE)
@@ -51,13 +52,13 @@ def source_names(events: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
 
 
 def deaths_text(events: pd.DataFrame) -> str:
-    low = events["fatalities_low"].fillna(events["fatalities"]).fillna(0).sum()
-    high = events["fatalities_high"].fillna(events["fatalities"]).fillna(0).sum()
-    known = events["fatalities"].notna().sum()
-    if not known:
-        return "no deaths reported"
-    figure = f"{int(low)}" if low == high else f"{int(low)}–{int(high)}"
-    return f"{figure} deaths reported"
+    """The deaths the events record, as the page's headline counts them (a range where sources differ),
+    and how many events give no figure."""
+    found = headline(events)
+    words = f"{found.fatalities_text} deaths reported"
+    if found.fatalities_unknown:
+        words += f" ({found.fatalities_unknown} event{'s' if found.fatalities_unknown != 1 else ''} without a figure)"
+    return words
 
 
 def count_line(events: pd.DataFrame) -> str:

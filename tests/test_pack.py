@@ -159,3 +159,16 @@ def test_no_pdf_prints_a_local_path_a_source_id_or_a_placeholder(pdf_pack, curat
             assert leak not in text
         for source_id in curated.sources.index:
             assert f"[{source_id}]" not in text
+
+
+def test_the_pack_pdf_embeds_its_fonts_and_counts_deaths_as_the_page_does(pdf_pack, story, curated):
+    from dashboard.summary import headline
+
+    reader = PdfReader(io.BytesIO(pdf_pack))
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in (page["/Resources"].get("/Font") or {}).values()}
+    assert fonts and not any("Helvetica" in f for f in fonts)
+    every = [filters.apply(curated.events, v.spec) for v in story.views]
+    import pandas as pd
+
+    expected = headline(pd.concat(every).drop_duplicates("event_id")).fatalities_text
+    assert f"{expected} deaths reported" in reader.pages[0].extract_text().replace("\n", " ")

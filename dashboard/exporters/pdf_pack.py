@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
@@ -17,15 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from dashboard import manifest, safe_text
-from dashboard.exporters.pdf_export import RULE, STRIPE, _quoted_sources, build_document, paragraph_styles
+from dashboard.exporters.pdf_export import RULE, STRIPE, _quoted_sources, build_document, paragraph_styles, text
 from dashboard.exporters.png_export import FIGURE_IN, generated_text
+from dashboard.record import fatalities_range_text
 
 TABLE_ROWS = 6
 PICTURE_HEIGHT = 100 * mm
-
-
-def text(value) -> str:
-    return escape(safe_text.for_picture(str(value), 2000))
 
 
 def to_pdf_pack(
@@ -88,11 +84,7 @@ def _table(events: pd.DataFrame, styles) -> list:
     ordered = events.sort_values("event_date")
     for _, event in ordered.head(TABLE_ROWS).iterrows():
         what = " / ".join(x for x in (event["event_type"], event["sub_event_type"]) if x)
-        deaths = "" if pd.isna(event["fatalities"]) else str(int(event["fatalities"]))
-        low, high = event["fatalities_low"], event["fatalities_high"]
-        if pd.notna(low) and pd.notna(high) and low != high:
-            deaths = f"{int(low)}–{int(high)}"
-        cells = (f"{event['event_date']:%-d %b %Y}", what, event["location"], deaths or "not known")
+        cells = (f"{event['event_date']:%-d %b %Y}", what, event["location"], fatalities_range_text(event))
         rows.append([Paragraph(text(c), styles["cell"]) for c in cells])
     table = Table(rows, colWidths=[70, 230, 400, 70], repeatRows=1)
     table.setStyle(
@@ -101,6 +93,7 @@ def _table(events: pd.DataFrame, styles) -> list:
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),  # else an unembedded Helvetica is referenced
             ]
         )
     )
