@@ -39,7 +39,7 @@ def add_user(store: Store, name: str, password: str, role: str) -> None:
         raise StoreError(f"password for {name}: at least {MIN_PASSWORD} characters (it has {len(password)})")
     users = store.t["users"]
     values = {"password_hash": _HASHER.hash(password), "role": role}
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         done = conn.execute(sa.update(users).where(users.c.name == name).values(values))
         if done.rowcount == 0:
             conn.execute(sa.insert(users).values(name=name, created_at=now(), **values))
@@ -62,7 +62,7 @@ def sign_in(store: Store, name: str, password: str) -> str:
     if row.role != "editor":
         raise NotAllowed(f"{name.strip()} is a viewer: viewers read, only editors may change the record")
     token = secrets.token_urlsafe(32)
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         conn.execute(sessions.delete().where(sessions.c.expires_at < now()))
         conn.execute(
             sa.insert(sessions).values(
@@ -96,7 +96,7 @@ def editor_name(store: Store, token: str | None) -> str:
 def sign_out(store: Store, token: str | None) -> None:
     if token:
         sessions = store.t["sessions"]
-        with store.engine.begin() as conn:
+        with store.writer.begin() as conn:
             conn.execute(sessions.delete().where(sessions.c.token_sha256 == _digest(token)))
 
 

@@ -81,7 +81,9 @@ def _report(parser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dashboard.store import Store, store_failure
 
-    writes = args.db_command not in ("history", "export")
+    # Only the changes an editor makes go through the editing role; init, load, user and grant are the
+    # owner's (the editing role can neither create tables nor keep users).
+    writes = args.db_command in ("add", "edit", "retract")
     try:
         url = args.database or (config.get_editor_database_url() if writes else "") or config.get_database_url()
     except config.SettingError as err:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,9 +27,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard import schema, store_schema
-from dashboard.problems import DataError, Problem
+from dashboard.problems import DataError
 
-ACTIONS = ("load", "add", "edit", "retract")
+WRITE_OPTION = "bordermap_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 _RETRIES = 3
 
 
@@ -136,7 +136,10 @@ def _engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time, never a deadlock on upgrade
+            # A write takes the write lock at once (one writer at a time, never a deadlock on upgrade);
+            # a read only reads, beside writers (WAL), so the page never queues behind an edit.
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -148,6 +151,7 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = _engine(url)
+        self.writer = self.engine.execution_options(**{WRITE_OPTION: True})  # for transactions that write
         self.postgis = store_schema.is_postgres(self.engine)
         self.t = store_schema.tables(sa.MetaData(), self.postgis)
 
@@ -156,7 +160,7 @@ class Store:
 
     # --- schema ---------------------------------------------------------------
     def init(self) -> list[str]:
-        return store_schema.migrate(self.engine)
+        return store_schema.migrate(self.writer)
 
     def check_ready(self) -> None:
         with self.engine.connect() as conn:
@@ -304,7 +308,7 @@ class Store:
         views.parse(body, f"views {name!r}")  # raises ViewsError naming every problem; nothing written
         sets = self.t["view_sets"]
         values = {"body": body.decode("utf-8"), "updated_at": now(), "updated_by": by}
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             if expected_version is None:
                 try:
                     with conn.begin_nested():
@@ -339,7 +343,7 @@ class Store:
             raise ValueError(f"action {action!r}: load or add")
         when = when or now()
         rows = self._rows(joined, when, by)
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             clash = self._existing(conn, rows["event_id"]) if self._has_events(conn) else []
             if clash:
                 raise StoreError(
@@ -444,17 +448,20 @@ class Store:
             raise StoreError(f"{event_id}: the correction's {p.column} {p.value!r}: expected {p.expected}")
 
     def _change(self, event_id, action, changes, citation, reason, by, expected_version) -> int:
+        # A change made on a named version is refused when another landed first (the caller decides).
+        # One made on "whatever is current" (db edit without --expect-version) is made again on the new
+        # current version: the guarded UPDATE lets one writer through per version, so nothing is lost.
         for _attempt in range(_RETRIES):
             try:
                 return self._change_once(event_id, action, changes, citation, reason, by, expected_version)
-            except sa.exc.IntegrityError:
+            except Conflict:
                 if expected_version is not None:
-                    raise  # the version check below reports it as a conflict on the next read
+                    raise
         raise StoreError(f"{event_id}: could not be written after {_RETRIES} tries (others kept writing)")
 
     def _change_once(self, event_id, action, changes, citation, reason, by, expected_version) -> int:
         events, revisions = self.t["events"], self.t["revisions"]
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             row = self.current(event_id, conn)
             base = expected_version if expected_version is not None else row["version"]
             if row["version"] != base:
@@ -591,6 +598,3 @@ def open_store(url: str) -> Store:
     store.check_ready()
     return store
 
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)

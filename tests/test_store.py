@@ -263,3 +263,20 @@ def test_saved_views_are_kept_with_versions(loaded_store):
     with pytest.raises(ViewsError, match="views 'default'"):
         loaded_store.save_view_set(b'{"title": "x", "views": []}', "alice", 2)
     assert loaded_store.view_set()[1] == 2
+
+
+def test_a_read_never_waits_for_a_writer(loaded_store, curated):
+    """SQLite: a write takes the lock at once, a read does not, so the page reads while an edit is open."""
+    import threading
+
+    other = Store(loaded_store.url)
+    counted = []
+    with loaded_store.writer.begin() as conn:  # a write transaction left open
+        conn.execute(
+            sa.text("UPDATE events SET notes = notes WHERE event_id = :i"), {"i": curated.events.iloc[0]["event_id"]}
+        )
+        reader = threading.Thread(target=lambda: counted.append(other.count()))
+        reader.start()
+        reader.join(timeout=10)
+        assert counted == [len(curated.events)]
+    other.engine.dispose()
