@@ -2,10 +2,12 @@
 
 Dates, canonical actors (a state's name matching its state actors, as in
 ``filters``), types, country and province (the join's), minimum fatalities,
-text, precision, distance to the border, a bounding box and a drawn polygon
-all become one WHERE clause. On PostGIS the box and the polygon use the GiST
-index on ``geom``; on SQLite the polygon's box is filtered in SQL and the
-polygon itself (a handful of rows by then) in Python, with ``drawn_area``.
+precision, distance to the border, a bounding box and a drawn polygon all
+become one WHERE clause; a condition SQL cannot state exactly as ``filters``
+does (the text search: Python's casefold) is left to Python, never narrowed.
+On PostGIS the box and the polygon use the GiST index on ``geom``; on SQLite
+the polygon's box is filtered in SQL and the polygon itself (a handful of rows
+by then) in Python, with ``drawn_area``.
 """
 
 from __future__ import annotations
@@ -38,14 +40,6 @@ def where(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> lis
         found.append(e.admin1_geo.in_(spec.provinces))
     if spec.min_fatalities:
         found.append(sa.func.coalesce(e.fatalities, 0) >= spec.min_fatalities)
-    if spec.text:
-        pattern = "%" + spec.text.casefold().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        found.append(
-            sa.or_(
-                sa.func.lower(e.location).like(pattern, escape="\\"),
-                sa.func.lower(e.notes).like(pattern, escape="\\"),
-            )
-        )
     if spec.precise_only:
         found.append((e.date_precision == "day") & (e.geo_precision <= 2))
     if spec.within_km is not None:
@@ -79,18 +73,23 @@ def _area_box(area: drawn_area.Corners) -> Box | None:
 
 
 def event_ids(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> list[str]:
-    """The ids of the events that pass, sorted."""
+    """The ids of the events that pass, sorted. What SQL cannot say exactly as ``filters`` does is
+    checked on the rows it returns: the text (Python's casefold over location and notes together;
+    SQL's lower() folds less) and, on SQLite, the drawn polygon."""
     e = store.t["events"].c
-    query = sa.select(e.event_id, e.latitude, e.longitude).where(*where(store, spec, box)).order_by(e.event_id)
+    columns = ["event_id", "latitude", "longitude", "location", "notes"]
+    query = sa.select(*(e[c] for c in columns)).where(*where(store, spec, box)).order_by(e.event_id)
     with store.engine.connect() as conn:
-        rows = pd.DataFrame(conn.execute(query).all(), columns=["event_id", "latitude", "longitude"])
+        rows = pd.DataFrame(conn.execute(query).all(), columns=columns)
     if spec.area and not store.postgis and len(rows):
         rows = rows[drawn_area.contains(spec.area, rows["latitude"].to_numpy(), rows["longitude"].to_numpy())]
+    if spec.text and len(rows):
+        rows = filters.apply(rows, filters.FilterSpec(text=spec.text))
     return rows["event_id"].tolist()
 
 
 def count(store: Store, spec: filters.FilterSpec, box: Box | None = None) -> int:
-    if spec.area and not store.postgis:
+    if spec.text or (spec.area and not store.postgis):
         return len(event_ids(store, spec, box))
     with store.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).where(*where(store, spec, box))).scalar_one()
