@@ -197,10 +197,26 @@ def check(manifest: object, name: str) -> dict:
     except ValueError:
         raise _problem(name, "generated_at", manifest["generated_at"], "a time written YYYY-MM-DDTHH:MM:SSZ") from None
     _check_events(manifest["events"], name)
-    _, notices = filters.from_query(manifest["filter"])
-    if notices:
-        raise _problem(name, "filter", manifest["filter"], "a filter this program reads: " + " ".join(notices))
+    queries = [("filter", manifest["filter"])]
+    if "views" in manifest:  # a briefing pack: each view's filter
+        if not isinstance(manifest["views"], list) or not manifest["views"]:
+            raise _problem(name, "views", manifest["views"], "a list of the views' filters")
+        queries += [(f"views[{i}]", query) for i, query in enumerate(manifest["views"])]
+    for key, query in queries:
+        _check_query(query, name, key)
     return manifest
+
+
+def _check_query(query: object, name: str, key: str) -> None:
+    """A link's keys with text (or lists of text) values, that ``filters.from_query`` reads without a notice."""
+    shaped = isinstance(query, dict) and all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in query.values()
+    )
+    if not shaped:
+        raise _problem(name, key, query, "an object of the link's filter keys, each text or a list of texts")
+    _, notices = filters.from_query(query)
+    if notices:
+        raise _problem(name, key, query, "a filter this program reads: " + " ".join(notices))
 
 
 def _check_events(events: list, name: str) -> None:
@@ -215,6 +231,9 @@ def _check_events(events: list, name: str) -> None:
         if event_id in seen:
             raise _problem(name, f"{where}.event_id", event_id, "an id listed once")
         seen.add(event_id)
+        for field, value in event.items():  # a field is one JSON value (text, number, true/false or null)
+            if isinstance(value, dict | list):
+                raise _problem(name, f"{where}.{field}", value, "one value (text, a number or null)")
 
 
 def _problem(name: str, key: str, value: object, expected: str) -> DataError:

@@ -257,3 +257,22 @@ def test_text_after_the_pdf_information_object_cannot_stand_in(curated):
     content, record = make_export_with_manifest("pdf", curated, CRISIS, generated_at=GENERATED)
     tampered = content.replace(b"%%EOF", f"% /{manifest.PDF_KEY} <7b7d>\n%%EOF".encode())
     assert manifest.read(tampered, "briefing.pdf") == as_json(record)
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (lambda m: m["filter"].update({"from": 5}), "filter"),
+        (lambda m: m.update({"views": [1]}), "views[0]"),
+        (lambda m: m.update({"views": "all"}), "views"),
+        (lambda m: m["events"][0].update({"notes": [1, 2]}), "events[0].notes"),
+    ],
+)
+def test_a_malformed_manifest_is_a_data_error_naming_the_key(curated, change, key):
+    """What a hostile briefing file could hold gets a message, never a TypeError or ValueError from deeper down."""
+    from dashboard.problems import DataError
+
+    record = json.loads(json.dumps(manifest.build(curated, FilterSpec(), curated.events, GENERATED)))
+    change(record)
+    with pytest.raises(DataError, match=re.escape(f"manifest key {key}")):
+        manifest.check(record, "briefing.json")
