@@ -9,7 +9,7 @@ import hashlib
 import math
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from streamlit_folium import st_folium
 
 from dashboard import (
     aggregate,
+    briefing,
     changes_panel,
     config,
     drawn_area,
@@ -35,12 +36,13 @@ from dashboard import (
     style,
     views_panel,
 )
-from dashboard.briefing import make_export_with_manifest
 from dashboard.claims import SIDE_WORDS, claims_by_side
 from dashboard.curated import Dataset
 from dashboard.datasets import combine, import_into, load_configured
 from dashboard.exporters import FORMATS, export_filename, report_filename
+from dashboard.exporters import view as view_value
 from dashboard.exporters.csv_export import table_to_csv
+from dashboard.exporters.view import ExportView
 from dashboard.importers import ImportResult
 from dashboard.problems import DataError
 from dashboard.record import cell_rows, detail_html, fatalities_range_texts, range_texts, record_rows
@@ -184,7 +186,18 @@ def main() -> None:
     show_headline(shown)
     views_panel.sidebar(spec, shown, selected, set_widgets, data, notice)
     views_panel.story_bar(set_widgets, data, notice)
-    colours = data_colours(data, data.fingerprint)
+    # One view value: the live map is drawn from it and every export button writes it.
+    frame = live_frame(shown, spec, event)
+    view = view_value.build(
+        data,
+        spec,
+        shown,
+        data_colours(data, data.fingerprint),
+        basemap=st.session_state["basemap"],
+        show_areas=bool(st.session_state.get("show_areas", True)),
+        highlight=selected,
+        extent=frame.extent,
+    )
     left, right = st.columns([7, 3], gap="medium")
     with right:  # first: the record reaches the page before the map is built
         show_detail(data, shown, event)
@@ -193,14 +206,14 @@ def main() -> None:
 
             edit_panel.show(event, data.sources, notice)
     with left:
-        show_map(data, shown, colours, event, spec, found)
+        show_map(view, frame, found)
         changes_panel.show(found)
     if event is not None:  # only an event in view is selected
         show_claims(event)
-    show_exports(data, spec, found)
+    show_exports(view, found)
     st.subheader("Events")
     table_choice = show_table(shown, selected, spec, found)
-    show_timeline(data, spec, colours)
+    show_timeline(data, spec, view.colours)
     resolve_selection(table_choice, selected)
 
 
@@ -556,59 +569,71 @@ class EventIds:
         return isinstance(event_id, str) and has_event(self.events, event_id)
 
 
-def show_map(
-    data: Dataset,
-    shown: pd.DataFrame,
-    colours: dict,
-    event: pd.Series | None,
-    spec: filters.FilterSpec,
-    found=None,
-) -> None:
-    # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
-    base = offline.localize(mapview.build_base_map(data.geometry, st.session_state["basemap"], None, draw_area=True))
+@dataclass(frozen=True)
+class LiveFrame:
+    """Where the live map stands this run: the centre and zoom the page sets, the bounds and zoom its
+    layer is drawn for, and the extent a picture of it keeps (``None``: fit to the events)."""
+
+    center: tuple[float, float]
+    zoom: int
+    bounds: tuple[float, float, float, float]
+    view_zoom: int
+    extent: tuple[float, float, float, float] | None
+
+
+def live_frame(shown: pd.DataFrame, spec: filters.FilterSpec, event: pd.Series | None) -> LiveFrame:
+    """Frame the events in view (or the whole region, a shown view's extent, the selected event); the
+    analyst's own pan or zoom stands until the page frames the map anew."""
     region = (mapview.REGION_CENTER, mapview.REGION_ZOOM)
     whole = st.session_state.get("whole_region") == repr(spec)
     center, zoom = region if whole else framing.frame(shown, MAP_WIDTH_PX, MAP_HEIGHT_PX, region)
-    selected = None if event is None else str(event["event_id"])
     extent = views_panel.extent_for(spec)  # a saved view shown: its frame, while its filter stands
     if extent is not None:
         center = ((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
         zoom = framing.zoom_to_fit(extent, MAP_WIDTH_PX, MAP_HEIGHT_PX)
     elif event is not None:
         center, zoom = (event["latitude"], event["longitude"]), mapview.SELECTED_ZOOM
-    # Many events: draw grid cells for the view, refined as the analyst zooms,
-    # so the map needs to report its view (each pan then reruns the page).
-    many = len(shown) > aggregate.AGGREGATE_ABOVE
-    bounds, view_zoom = aggregate.view_from_st_folium(st.session_state.get("map_view"), mapview.REGION_ZOOM)
-    if bounds is None:
-        bounds = aggregate.bounds_for_view(center, zoom)
+    # The map reports its view when the analyst moves it (never for a frame set here): many events
+    # are drawn as grid cells for that view, and "Save this view" and the pictures keep it.
+    frame = (round(float(center[0]), 6), round(float(center[1]), 6), int(zoom))
+    hand = views_panel.note_map_frame(frame, st.session_state.get("map"))
+    if hand is not None:
+        return LiveFrame(center, int(zoom), hand[0], hand[1], hand[0])
+    bounds = aggregate.bounds_for_view(center, zoom, MAP_WIDTH_PX, MAP_HEIGHT_PX)
+    return LiveFrame(center, int(zoom), bounds, int(zoom), extent)
+
+
+def show_map(view: ExportView, frame: LiveFrame, found=None) -> None:
+    """The live map, drawn from the view value the exports are written from (events, colours, basemap)."""
+    # The page's legend is drawn under the map (show_map_footer), so it never covers a marker.
+    base = offline.localize(mapview.build_base_map(view.data.geometry, view.basemap, None, draw_area=True))
     builder = partial(
         mapview.build_event_layer,
-        geometry=data.geometry,
-        show_areas=st.session_state.get("show_areas", True),
+        geometry=view.data.geometry,
+        show_areas=view.show_areas,
         full_records=False,  # the panel beside the map holds the record
     )
-    layer = aggregate.layer_for_view(shown, colours, bounds, view_zoom, selected, builder)
-    mapview.add_drawn_area(layer, spec.area)
+    layer = aggregate.layer_for_view(view.events, view.colours, frame.bounds, frame.view_zoom, view.highlight, builder)
+    mapview.add_drawn_area(layer, view.spec.area)
     changes_panel.add_rings(layer, found)
     returned = [
         "last_object_clicked_tooltip",
         "last_object_clicked_count",
         "last_active_drawing",
-        *(["bounds", "zoom"] if many else []),
+        "bounds",
+        "zoom",
     ]
-    out = st_folium(
+    st_folium(
         base,
         key="map",
         feature_group_to_add=layer,
-        center=center,
-        zoom=zoom,
+        center=frame.center,
+        zoom=frame.zoom,
         height=MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=returned,
     )
-    st.session_state["map_view"] = out
-    show_map_footer(shown, colours, spec)
+    show_map_footer(view.events, view.colours, view.spec)
 
 
 def show_map_footer(shown: pd.DataFrame, colours: dict, spec: filters.FilterSpec) -> None:
@@ -727,38 +752,30 @@ def export_labels() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner="Making the file…", max_entries=64)
-def cached_export(
-    fmt: str,
-    spec: filters.FilterSpec,
-    basemap: str,
-    scale: int,
-    areas: bool,
-    _data: Dataset,
-    fingerprint: str,
-    _since=None,
-    since_key: str = "",
-) -> tuple[bytes, bytes]:
-    """The file and its manifest (JSON). The data's content digest keys the cache (a re-upload with the
-    same name and size is new data); ``since_key`` names the "Changes since…" baseline of a PDF."""
-    content, record = make_export_with_manifest(fmt, _data, spec, basemap, scale, show_areas=areas, since=_since)
+def cached_export(fmt: str, key: tuple, _view: ExportView, _since=None) -> tuple[bytes, bytes]:
+    """The file and its manifest (JSON), written from the page's view value. ``key`` names the view
+    (filter, basemap, scale, areas, frame, the data's content digest: a re-upload with the same name and
+    size is new data, and the "Changes since…" baseline of a PDF)."""
+    content, record = briefing.export(_view, fmt, since=_since)
     return content, manifest.to_json(record)
 
 
-def show_exports(data: Dataset, spec: filters.FilterSpec, found=None) -> None:
-    """Download buttons for the exact filter state in view."""
+def show_exports(view: ExportView, found=None) -> None:
+    """Download buttons for the exact view on the page: the registry's writers get its view value."""
+    spec = view.spec
     with st.expander("Export this view for a briefing", icon=":material/download:"):
         st.caption("Every file holds what the page shows: " + markdown_literal(filters.describe(spec)))
         scale = 2 if st.toggle("Print size PNG (3200 px)", key="export_scale") else 1
-        basemap = st.session_state["basemap"]
-        areas = bool(st.session_state.get("show_areas", True))
+        printed = replace(view, scale=scale)
         labels = export_labels()
         # Rows of three, so no label is cut on a laptop screen.
         columns = [column for _ in range(0, len(labels), 3) for column in st.columns(3)]
-        since = {"_since": found, "since_key": f"{found.baseline} {found.summary()}"} if found else {}
+        since_key = f"{found.baseline} {found.summary()}" if found else ""
+        key = (repr(spec), view.basemap, scale, view.show_areas, view.extent, view.data.fingerprint)
 
         def content(fmt: str, part: int = 0) -> bytes:
-            pdf_since = since if fmt == "pdf" else {}  # only the PDF has a "Since the last briefing" section
-            return cached_export(fmt, spec, basemap, scale, areas, data, data.fingerprint, **pdf_since)[part]
+            takes = FORMATS[fmt].takes_since  # only a format with a "Since the last briefing" section
+            return cached_export(fmt, (*key, since_key if takes else ""), printed, found if takes else None)[part]
 
         for column, fmt in zip(columns, labels, strict=False):
             column.download_button(

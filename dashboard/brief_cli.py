@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 
 from dashboard import config
+from dashboard.exporters import PACK_FORMATS
 
 
 def add_command(commands) -> None:
     parser = commands.add_parser("brief", help="a briefing pack of saved views: one PDF or one PowerPoint deck")
     parser.add_argument("views", type=Path, help="the views file (JSON, as the page downloads it)")
-    parser.add_argument("--format", required=True, choices=["pdf", "pptx"])
+    parser.add_argument("--format", required=True, choices=list(PACK_FORMATS), help="the registry's pack formats")
     parser.add_argument("--out", required=True, help="the file to write (a regular file in a writable folder)")
     parser.add_argument("--marking", help="handling marking on every page (default: BORDERMAP_MARKING)")
     parser.add_argument("--title", help="the pack's title (default: the views file's)")
@@ -40,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
         marking = config.check_marking(args.marking, "--marking") if args.marking is not None else config.get_marking()
     except config.SettingError as err:
         return _fail(str(err))
-    if args.since is not None and args.format != "pdf":
-        return _fail("--since: only the PDF pack has a 'Since the last briefing' page")
+    if args.since is not None and not PACK_FORMATS[args.format].takes_since:
+        return _fail(f"--since: the {args.format} pack has no 'Since the last briefing' page")
     try:
         raw = args.views.read_bytes()
     except OSError as err:

@@ -10,21 +10,14 @@ of a CSV, GeoJSON or KML export.
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from dataclasses import replace
 
 from dashboard import config, filters, manifest
 from dashboard.changes import Changes, against_manifest
 from dashboard.curated import Dataset
 from dashboard.exporters import FORMATS
-from dashboard.exporters.view import TITLE, ExportView
-
-EMBEDS_MANIFEST = ("pdf", "png", "html")  # the others keep it in a sidecar file
-
-
-def caption(spec: filters.FilterSpec, events: pd.DataFrame, data: Dataset) -> str:
-    """The filter sentence, and which data it was drawn from."""
-    return f"{filters.describe(spec, len(events))} Data: {data.label}."
+from dashboard.exporters import view as view_value
+from dashboard.exporters.view import ExportView, caption  # noqa: F401  (caption: the sentence every export carries)
 
 
 def make_export(
@@ -46,10 +39,7 @@ def make_export(
     The PDF, PNG and HTML carry their manifest inside (``dashboard.manifest``).
     ``since`` (a previous briefing's manifest, or ``Changes`` already worked out,
     PDF only) adds a "Since the last briefing" section."""
-    if fmt in EMBEDS_MANIFEST:
-        return make_export_with_manifest(fmt, data, spec, basemap, scale, generated_at, show_areas, since)[0]
-    _check(fmt, since)
-    return _render(fmt, data, spec, filters.apply(data.events, spec), basemap, scale, generated_at, show_areas)
+    return make_export_with_manifest(fmt, data, spec, basemap, scale, generated_at, show_areas, since)[0]
 
 
 def make_export_with_manifest(
@@ -67,49 +57,35 @@ def make_export_with_manifest(
     For CSV, GeoJSON and KML the manifest goes beside the file:
     ``manifest.to_json(record)`` named ``manifest.sidecar_path(filename)``."""
     _check(fmt, since)
-    when = generated_at or dt.datetime.now(dt.UTC)
     events = filters.apply(data.events, spec)
-    record = manifest.build(data, spec, events, when)
+    view = view_value.build(data, spec, events, basemap=basemap, scale=scale, show_areas=show_areas)
+    return export(view, fmt, generated_at, since)
+
+
+def export(
+    view: ExportView, fmt: str, generated_at: dt.datetime | None = None, since: dict | Changes | None = None
+) -> tuple[bytes, dict]:
+    """The bytes of ``fmt`` written from ``view`` (``exporters.view.build``: the page hands over the
+    value its live map was drawn from), and the export's manifest. The time, the manifest, the
+    changes since a previous briefing and the handling marking are added here, for every format alike."""
+    _check(fmt, since)
+    when = generated_at or dt.datetime.now(dt.UTC)
+    record = manifest.build(view.data, view.spec, view.events, when)
     if since is None or isinstance(since, Changes):  # Changes: already worked out (e.g. from a store's history)
         changes = since
     else:
-        changes = against_manifest(manifest.check(since, "since"), data, spec)
-    content = _render(fmt, data, spec, events, basemap, scale, when, show_areas, record, changes)
-    return content, record
+        changes = against_manifest(manifest.check(since, "since"), view.data, view.spec)
+    view = replace(view, generated_at=when, record=record, since=changes, marking=config.get_marking())
+    return FORMATS[fmt].write(view), record
 
 
 def _check(fmt: str, since) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if since is not None and fmt != "pdf":
-        raise ValueError(f"since: only the PDF has a 'Since the last briefing' section, not the {fmt}")
+    if since is not None and not FORMATS[fmt].takes_since:
+        raise ValueError(f"since: only {since_formats()} has a 'Since the last briefing' section, not the {fmt}")
 
 
-def _render(
-    fmt: str,
-    data: Dataset,
-    spec: filters.FilterSpec,
-    events: pd.DataFrame,
-    basemap: str,
-    scale: int,
-    generated_at: dt.datetime | None,
-    show_areas: bool,
-    record: dict | None = None,
-    since: Changes | None = None,
-) -> bytes:
-    """The one view value every format writes from, then the registry's writer of ``fmt``."""
-    view = ExportView(
-        data=data,
-        spec=spec,
-        events=events,
-        caption=caption(spec, events, data),
-        basemap=basemap,
-        scale=scale,
-        show_areas=show_areas,
-        generated_at=generated_at,
-        record=record,
-        since=since,
-        marking=config.get_marking(),
-        title=TITLE,
-    )
-    return FORMATS[fmt].write(view)
+def since_formats() -> str:
+    """The formats that hold a "Since the last briefing" section, as words ("the PDF")."""
+    return " or ".join(f"the {name.upper()}" for name, fmt in FORMATS.items() if fmt.takes_since) or "no format"

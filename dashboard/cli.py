@@ -127,14 +127,14 @@ def out_problem(out: str) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from dashboard import manifest
-    from dashboard.briefing import EMBEDS_MANIFEST, make_export_with_manifest
+    from dashboard.briefing import make_export_with_manifest, since_formats
     from dashboard.exporters.atomic import atomic_write, write_problem
 
     out = Path(args.out)
-    sidecar = None if args.format in EMBEDS_MANIFEST else manifest.sidecar_path(out)
+    sidecar = None if FORMATS[args.format].embeds_manifest else manifest.sidecar_path(out)
     problem = out_problem(args.out) or (out_problem(str(sidecar)) if sidecar and args.out.strip() else "")
-    if args.since and args.format != "pdf":
-        problem = f"--since: only the PDF has a 'Since the last briefing' section, not the {args.format}"
+    if args.since and not FORMATS[args.format].takes_since:
+        problem = f"--since: only {since_formats()} has a 'Since the last briefing' section, not the {args.format}"
     if problem:
         print(f"export: {problem}", file=sys.stderr)
         return 2

@@ -185,6 +185,8 @@ def add_place_labels(m: folium.Map, geometry: BorderGeometry, draw_area: bool = 
     # Coordinate readout, distance measure and place search: no plugin, no network.
     towns = [{key: place[key] for key in ("name", "lat", "lon")} for place in data["places"]]
     m.add_child(DataScript("map_tools.js", {"places": towns, "draw": draw_area}))
+    if draw_area:  # the live page: its frame is reported when the analyst moves the map, not the page
+        m.add_child(DataScript("frame_report.js", {}))
 
 
 def _add_province_labels(m: folium.Map, geometry: BorderGeometry) -> None:

@@ -1,7 +1,10 @@
 """The briefing pack: several saved views told as one PDF or one PowerPoint deck.
 
-``build(data, viewset, fmt, ...)`` draws each view's snapshot (framed on its
-extent, key events labelled, its callout, the marking) and assembles:
+``build(data, viewset, fmt, ...)`` makes one ``Pack`` value and hands it to
+the registry's pack format ``fmt`` (``exporters``: a module with
+``FORMAT = {..., "kind": "pack"}`` and ``write(pack)``). Each view's snapshot
+is drawn by the registry's PNG writer (framed on its extent, key events
+labelled, its callout). The formats:
 
 - PDF: a cover (title, date, marking, a paragraph saying what is shown), one
   page per view (snapshot, title, note, a short table of its events), the
@@ -19,14 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from dashboard import filters, manifest, views
-from dashboard.exporters.png_export import Snapshot, to_png
+from dashboard.exporters import FORMATS, PACK_FORMATS
+from dashboard.exporters import view as view_value
 from dashboard.summary import headline
 
-FORMATS = ("pdf", "pptx")
 PLACEHOLDER = re.compile(r"\s*\((no headline|not stated)[^)]*\)", re.IGNORECASE)
 NOT_STATED = ("not stated", "")
 
@@ -79,16 +83,37 @@ def summary(viewset: views.ViewSet, shown: list[pd.DataFrame]) -> str:
     )
 
 
-def snapshots(
-    data, viewset: views.ViewSet, marking: str, when: dt.datetime, scale: int, header: bool = True
-) -> list[bytes]:
-    pictures = []
-    for view in viewset.views:
-        events = view_events(data, view)
-        snapshot = Snapshot(view.extent, True, view.event, view.annotation, marking, header)
-        caption = filters.describe(view.spec, len(events))
-        pictures.append(to_png(events, data.geometry, view.title, caption, scale, when, snapshot=snapshot))
-    return pictures
+@dataclass(frozen=True)
+class Pack:
+    """What every pack format writes from (the registry's ``kind: "pack"`` entries, ``write(pack)``)."""
+
+    data: object  # the Dataset
+    viewset: views.ViewSet
+    shown: list[pd.DataFrame]  # each view's events
+    title: str
+    summary: str  # the cover's paragraph
+    marking: str
+    generated_at: dt.datetime
+    since: object = None  # a previous briefing's manifest, or Changes (a format that takes it)
+
+    def snapshots(self, scale: int, header: bool = True) -> list[bytes]:
+        """Each view's picture, drawn by the registry's PNG writer from one view value per view: framed on
+        the view's extent, key events labelled, its callout; no marking (the page or slide carries it)."""
+        pictures = []
+        for view, events in zip(self.viewset.views, self.shown, strict=True):
+            value = view_value.build(
+                self.data, view.spec, events, extent=view.extent, highlight=view.event, labels=True,
+                annotation=view.annotation, header=header, scale=scale, generated_at=self.generated_at,
+                title=view.title,
+            )  # fmt: skip
+            # The picture's caption is the view's filter sentence alone: the pack names its data once.
+            value = replace(value, caption=filters.describe(view.spec, len(events)))
+            pictures.append(FORMATS["png"].write(value))
+        return pictures
+
+    def manifest(self) -> dict:
+        """A manifest of every event the pack shows; ``filter`` is empty and ``views`` holds each view's filter."""
+        return pack_manifest(self.data, self.viewset, self.shown, self.generated_at)
 
 
 def build(
@@ -100,27 +125,18 @@ def build(
     generated_at: dt.datetime | None = None,
     since=None,
 ) -> bytes:
-    """The pack's bytes. ``since``: a previous briefing's manifest (PDF only)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """The pack's bytes in ``fmt`` (a pack format of the registry). ``since``: a previous briefing's
+    manifest, for a format that takes it."""
+    if fmt not in PACK_FORMATS:
+        raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(PACK_FORMATS)}")
+    if since is not None and not PACK_FORMATS[fmt].takes_since:
+        raise ValueError(f"since: the {fmt} pack has no 'Since the last briefing' page")
     when = generated_at or dt.datetime.now(dt.UTC)
-    title = title or viewset.title or "Briefing"
     shown = [view_events(data, view) for view in viewset.views]
-    text = summary(viewset, shown)
-    if fmt == "pptx":
-        from dashboard.exporters.pptx_pack import Slide, to_pptx
-
-        pictures = snapshots(data, viewset, "", when, 1)  # the slide carries the marking, not the picture again
-        slides = [
-            Slide(v.title, png, v.note, "; ".join(source_names(events, data.sources)) or "none", count_line(events))
-            for v, png, events in zip(viewset.views, pictures, shown, strict=True)
-        ]
-        return to_pptx(title, text, slides, marking, when)
-    from dashboard.exporters.pdf_pack import to_pdf_pack
-
-    pictures = snapshots(data, viewset, "", when, 2, header=False)  # the page sets the marking, title, caption
-    record = pack_manifest(data, viewset, shown, when)
-    return to_pdf_pack(data, viewset, shown, pictures, title, text, marking, when, record, since)
+    value = Pack(
+        data, viewset, shown, title or viewset.title or "Briefing", summary(viewset, shown), marking, when, since
+    )
+    return PACK_FORMATS[fmt].write(value)
 
 
 def pack_manifest(data, viewset: views.ViewSet, shown: list[pd.DataFrame], when: dt.datetime) -> dict:

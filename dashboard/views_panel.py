@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import filters, framing, views
+from dashboard import aggregate, filters, framing, views
 
 VIEWS = "saved_views"
 STEP = "story_step"
@@ -34,6 +34,39 @@ def extent_for(spec: filters.FilterSpec):
     """The extent of the view last shown, while the filter is still that view's."""
     applied = st.session_state.get(EXTENT)
     return applied[1] if applied and applied[0] == repr(spec) else None
+
+
+HAND = "hand_frame"  # (the frame the page set, the extent and zoom the analyst then moved the map to)
+REPORTED = "map_reported"  # the map's last report, to tell a new one from an old one
+FRAME = "map_frame"  # the frame (centre and zoom) the page set on its last run
+FRAME_KEYS = ("bounds", "zoom", "center")
+
+
+def note_map_frame(frame: tuple, value: dict | None) -> tuple | None:
+    """Keep what the map reported, and return the analyst's own view ``(extent, zoom)`` while the page
+    still sets the frame it was moved from (a filter change or a selection frames the map anew).
+
+    ``frame`` is the centre and zoom the page sets this run, ``value`` the map's
+    report. The map reports a frame of its own only when the analyst moved it
+    (``js/frame_report.js``); a report of a click or a drawing carries the frame
+    of that moment, which is no move of the analyst's."""
+    value = dict(value or {})
+    last = st.session_state.get(REPORTED) or {}
+    if value and value != last:
+        st.session_state[REPORTED] = value
+        moved = all(value.get(k) == last.get(k) for k in set(value) | set(last) if k not in FRAME_KEYS)
+        reported = aggregate.view_from_st_folium(value, frame[2])
+        if moved and reported[0] is not None:
+            st.session_state[HAND] = (frame, reported)
+    st.session_state[FRAME] = frame
+    hand = st.session_state.get(HAND)
+    return hand[1] if hand and hand[0] == frame else None
+
+
+def hand_extent():
+    """The extent the analyst moved the map to, while the page's frame is the one it was moved from."""
+    hand = st.session_state.get(HAND)
+    return hand[1][0] if hand and hand[0] == st.session_state.get(FRAME) else None
 
 
 def show_view(view: views.View, set_widgets: Callable, data) -> None:
@@ -116,7 +149,8 @@ def _save_form(spec: filters.FilterSpec, shown, selected: str | None) -> None:
             if not title.strip():
                 st.session_state["views_message"] = "Give the view a title."
                 return
-            extent = extent_for(spec) or (framing.extent(shown) if len(shown) else None)
+            # What the analyst sees: the frame they moved the map to, else the view's or the events'.
+            extent = hand_extent() or extent_for(spec) or (framing.extent(shown) if len(shown) else None)
             basemap = st.session_state.get("basemap", "none")
             view = views.View(title.strip(), spec, note.strip(), extent, selected, annotation.strip(), basemap)
             set_views([*current(), view])
@@ -211,23 +245,17 @@ def _pack(data, notice: Callable) -> None:
     if not saved:
         return
     from dashboard import config, pack
+    from dashboard.exporters import PACK_FORMATS
 
     title = st.session_state.get("views_set_title", "") or "Briefing"
     viewset = views.ViewSet(title, tuple(saved))
     marking = config.get_marking()
-    for fmt, label, mime in (
-        ("pdf", "Briefing pack (PDF)", "application/pdf"),
-        (
-            "pptx",
-            "Briefing pack (PowerPoint)",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ),
-    ):
+    for fmt, entry in PACK_FORMATS.items():  # the registry's pack formats, as ``brief --format`` offers them
         st.download_button(
-            label,
+            entry.label,
             data=lambda fmt=fmt: pack.build(data, viewset, fmt, marking),
-            file_name=f"briefing-pack.{fmt}",
-            mime=mime,
+            file_name=f"briefing-pack.{entry.extension}",
+            mime=entry.mime_type,
             on_click="ignore",
             key=f"pack_{fmt}",
         )

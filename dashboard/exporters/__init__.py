@@ -26,23 +26,33 @@ from dashboard.filters import FilterSpec, to_query
 
 class Format(NamedTuple):
     """One export format: its name, the button's label, file extension and MIME type, and the module
-    (in this package) whose ``write(view) -> bytes`` makes it, imported only when a file is made."""
+    (in this package) whose ``write(value) -> bytes`` makes it, imported only when a file is made.
+
+    ``kind`` is what it writes from: ``"view"`` (one ``view.ExportView``: the page's export buttons and
+    ``export --format``) or ``"pack"`` (a ``pack.Pack`` of saved views: the page's pack buttons and
+    ``brief --format``). ``embeds_manifest``: the file carries its manifest inside (else a sidecar
+    file beside it); ``takes_since``: it can hold a "Since the last briefing" section."""
 
     extension: str
     mime_type: str
     label: str = ""
     module: str = ""
     order: int = 99
+    kind: str = "view"
+    embeds_manifest: bool = False
+    takes_since: bool = False
 
-    def write(self, view) -> bytes:
-        return importlib.import_module(f"{__name__}.{self.module}").write(view)
+    def write(self, value) -> bytes:
+        return importlib.import_module(f"{__name__}.{self.module}").write(value)
 
 
-def discover() -> dict[str, Format]:
-    """Every format module of this package: a module with a literal ``FORMAT = {...}`` and a ``write``.
+KINDS = ("view", "pack")
 
-    The modules are read, not imported (``ast``), so listing formats loads no drawing library.
-    Adding a format is one new file."""
+
+def discover(kind: str = "view") -> dict[str, Format]:
+    """Every format module of this package of ``kind``: a module with a literal ``FORMAT = {...}`` and a
+    ``write``. The modules are read, not imported (``ast``), so listing formats loads no drawing
+    library. Adding a format is one new file."""
     found = []
     for folder in __path__:
         for path in sorted(Path(folder).glob("*.py")):
@@ -50,19 +60,24 @@ def discover() -> dict[str, Format]:
             for node in tree.body:
                 if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["FORMAT"]:
                     spec = ast.literal_eval(node.value)
+                    if spec.get("kind", "view") != kind:
+                        continue
                     found.append((spec["order"], spec["name"], Format(
-                        spec["extension"], spec["mime_type"], spec["label"], path.stem, spec["order"]
+                        spec["extension"], spec["mime_type"], spec["label"], path.stem, spec["order"], kind,
+                        bool(spec.get("embeds_manifest")), bool(spec.get("takes_since")),
                     )))  # fmt: skip
     return {name: fmt for _, name, fmt in sorted(found)}
 
 
-FORMATS: dict[str, Format] = discover()
+FORMATS: dict[str, Format] = discover("view")
+PACK_FORMATS: dict[str, Format] = discover("pack")
 
 
 def refresh() -> None:
-    """Look for format modules again (the same dict, so every importer of ``FORMATS`` sees it)."""
-    FORMATS.clear()
-    FORMATS.update(discover())
+    """Look for format modules again (the same dicts, so every importer of them sees it)."""
+    for registry, kind in ((FORMATS, "view"), (PACK_FORMATS, "pack")):
+        registry.clear()
+        registry.update(discover(kind))
 
 
 FILENAME_PREFIX = "iran-pakistan-events"

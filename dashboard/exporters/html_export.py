@@ -15,14 +15,16 @@ FORMAT = {
     "extension": "html",
     "mime_type": "text/html",
     "order": 3,
+    "embeds_manifest": True,
 }
 
 
 def write(view) -> bytes:
-    from dashboard import aggregate, manifest, mapview, offline, style
+    from dashboard import aggregate, manifest, mapview, offline
+    from dashboard.exporters.view import colours_in_view
 
     events, data = view.events, view.data
-    colours = style.actor_colours(events["actor1"])
+    colours = colours_in_view(view)
     m = mapview.build_base_map(data.geometry, view.basemap, colours)
     builder = partial(mapview.build_event_layer, geometry=data.geometry, show_areas=view.show_areas)
     layer = aggregate.layer_for_view(events, colours, None, mapview.REGION_ZOOM, None, builder)

@@ -29,14 +29,20 @@ DOCUMENT_NAME = "Iran–Pakistan border events"
 ICON_HREF = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 
 
-def to_kml(events: pd.DataFrame, sources: pd.DataFrame | None = None, document_name: str = DOCUMENT_NAME) -> bytes:
+def to_kml(
+    events: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    document_name: str = DOCUMENT_NAME,
+    colours: dict[str, str] | None = None,
+) -> bytes:
     """KML 2.2 with one Placemark per event, UTF-8 encoded.
 
     With ``sources`` (the registry, ``Dataset.sources``) the description names
-    each cited source by title, publisher and link instead of its id.
+    each cited source by title, publisher and link instead of its id. ``colours``: each actor's colour
+    (the view's); by default the events' canonical colours.
     """
     check_columns(events, EXPORT_COLUMNS, "KML")
-    colours = style.actor_colours(events["actor1"])
+    colours = style.actor_colours(events["actor1"]) if colours is None else colours
     root = ET.Element("kml", xmlns=KML_NAMESPACE)
     document = ET.SubElement(root, "Document")
     _text(document, "name", document_name)
@@ -126,4 +132,6 @@ FORMAT = {
 
 
 def write(view) -> bytes:
-    return to_kml(view.events, view.data.sources, document_name=f"{view.title}: {view.caption}")
+    from dashboard.exporters.view import colours_in_view
+
+    return to_kml(view.events, view.data.sources, f"{view.title}: {view.caption}", colours_in_view(view))

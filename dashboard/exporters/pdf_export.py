@@ -100,20 +100,30 @@ def to_pdf(
     info: Mapping[str, str] | None = None,
     since=None,
     marking: str = "",
+    colours: Mapping[str, str] | None = None,
 ) -> bytes:
     """Map, table and quoted sources of ``events`` as PDF bytes (``marking`` on every page).
 
     ``sources`` is the registry indexed by ``source_id`` (``Dataset.sources``).
     ``generated_at`` (default now) is also the file's creation date. ``info``:
     extra document information entries (key: text). ``since``: a
-    ``dashboard.changes.Changes``, listed under "Since the last briefing".
+    ``dashboard.changes.Changes``, listed under "Since the last briefing". ``colours``: as ``to_png``'s.
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PDF")
     when = generated_at or dt.datetime.now(dt.UTC)
     stamp = generated_text(when)
     picture = Snapshot(header=False)  # the page sets the title and caption once, as real text
     png = to_png(
-        events, geometry, title, caption, 2, when, show_areas=show_areas, drawn_area=drawn_area, snapshot=picture
+        events,
+        geometry,
+        title,
+        caption,
+        2,
+        when,
+        show_areas=show_areas,
+        drawn_area=drawn_area,
+        snapshot=picture,
+        colours=colours,
     )
     # The page carries the marking; the map picture inside it does not repeat it.
     title, caption = safe_text.for_picture(title, TITLE_MAX), safe_text.for_picture(caption, CAPTION_MAX)
@@ -363,11 +373,20 @@ def _footer(title: str, stamp: str, marking: str = ""):
     return draw
 
 
-FORMAT = {"name": "pdf", "label": "Briefing (PDF)", "extension": "pdf", "mime_type": "application/pdf", "order": 2}
+FORMAT = {
+    "name": "pdf",
+    "label": "Briefing (PDF)",
+    "extension": "pdf",
+    "mime_type": "application/pdf",
+    "order": 2,
+    "embeds_manifest": True,
+    "takes_since": True,
+}
 
 
 def write(view) -> bytes:
     from dashboard import manifest
+    from dashboard.exporters.view import colours_in_view
 
     return to_pdf(
         view.events,
@@ -381,4 +400,5 @@ def write(view) -> bytes:
         info=manifest.pdf_info(view.record) if view.record else None,
         since=view.since,
         marking=view.marking,
+        colours=colours_in_view(view),
     )

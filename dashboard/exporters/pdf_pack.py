@@ -24,6 +24,27 @@ TABLE_ROWS = 6
 PICTURE_HEIGHT = 100 * mm
 
 
+FORMAT = {
+    "name": "pdf",
+    "label": "Briefing pack (PDF)",
+    "extension": "pdf",
+    "mime_type": "application/pdf",
+    "order": 1,
+    "kind": "pack",
+    "embeds_manifest": True,
+    "takes_since": True,
+}
+
+
+def write(pack) -> bytes:
+    """The PDF of a ``pack.Pack``: print-size pictures without a header (the page sets title and caption)."""
+    pictures = pack.snapshots(scale=2, header=False)
+    return to_pdf_pack(
+        pack.data, pack.viewset, pack.shown, pictures, pack.title, pack.summary, pack.marking,
+        pack.generated_at, pack.manifest(), pack.since,
+    )  # fmt: skip
+
+
 def to_pdf_pack(
     data, viewset, shown: list[pd.DataFrame], pictures: list[bytes], title: str, summary: str, marking: str,
     when: dt.datetime, record: dict, since=None,

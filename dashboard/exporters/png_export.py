@@ -62,6 +62,7 @@ def to_png(
     drawn_area: tuple = (),
     text_chunks: Mapping[str, str] | None = None,
     snapshot: Snapshot | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> bytes:
     """The filtered events on the border region, as PNG bytes.
 
@@ -71,13 +72,17 @@ def to_png(
     ``PICTURE_AREAS_MAX`` events; a denser map would be one grey wash).
     ``drawn_area`` (the filter's polygon of (lat, lon) corners) is outlined.
     ``text_chunks`` (keyword: text) are added to the PNG's text chunks (the manifest).
+    ``colours``: each actor's colour (the view's, ``exporters.view.colours_in_view``); by default the
+    events' canonical colours.
     """
     check_columns(events, [*EXPORT_COLUMNS, "origin_lat", "origin_lon"], "PNG")
     if scale not in (1, 2, 3, 4):
         raise ValueError(f"PNG export: scale {scale!r} is not one of 1, 2, 3, 4")
     stamp = generated_text(generated_at)
     with rc_context(RC):
-        figure = _compose(events, geometry, title, caption, stamp, basemap_note, show_areas, drawn_area, snapshot)
+        figure = _compose(
+            events, geometry, title, caption, stamp, basemap_note, show_areas, drawn_area, snapshot, colours
+        )
         buffer = io.BytesIO()
         metadata = {"Title": safe_text.for_picture(title, 1000), "Description": safe_text.for_picture(caption, 2000)}
         figure.savefig(
@@ -125,6 +130,7 @@ def _compose(
     show_areas: bool = True,
     drawn_area: tuple = (),
     snapshot: Snapshot | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     snapshot = snapshot or Snapshot()
     figure = Figure(figsize=FIGURE_IN)
@@ -135,7 +141,7 @@ def _compose(
     map_top = _header(figure, title, caption, page, top_pt=top) if snapshot.header else top - 4
     footer_pt = FOOTER_PT + (18 if marked else 0)
     map_box = (MARGIN_PT, footer_pt, page[0] - 2 * MARGIN_PT - LEGEND_COLUMN_PT - 16, map_top - footer_pt)
-    colours = style.actor_colours(events["actor1"])
+    colours = dict(colours) if colours is not None else style.actor_colours(events["actor1"])
     areas = uncertainty.area_shapes(events, geometry) if show_areas and len(events) <= PICTURE_AREAS_MAX else {}
     if snapshot.extent is not None:  # a saved view: its frame, no inset
         axes = [_draw_extent(figure, events, geometry, colours, map_box, page, areas, snapshot.extent)]
@@ -406,11 +412,19 @@ def _footer(figure: Figure, stamp: str, basemap_note: str, count: int, page: tup
     )
 
 
-FORMAT = {"name": "png", "label": "Map snapshot (PNG)", "extension": "png", "mime_type": "image/png", "order": 1}
+FORMAT = {
+    "name": "png",
+    "label": "Map snapshot (PNG)",
+    "extension": "png",
+    "mime_type": "image/png",
+    "order": 1,
+    "embeds_manifest": True,
+}
 
 
 def write(view) -> bytes:
     from dashboard import manifest
+    from dashboard.exporters.view import colours_in_view
 
     return to_png(
         view.events,
@@ -423,5 +437,6 @@ def write(view) -> bytes:
         show_areas=view.show_areas,
         drawn_area=view.spec.area,
         text_chunks=manifest.png_text(view.record) if view.record else None,
-        snapshot=Snapshot(marking=view.marking),
+        snapshot=Snapshot(view.extent, view.labels, view.highlight, view.annotation, view.marking, view.header),
+        colours=colours_in_view(view),
     )

@@ -37,6 +37,28 @@ class Slide:
     count_line: str  # e.g. "2 events, 2 deaths"
 
 
+FORMAT = {
+    "name": "pptx",
+    "label": "Briefing pack (PowerPoint)",
+    "extension": "pptx",
+    "mime_type": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "order": 2,
+    "kind": "pack",
+}
+
+
+def write(pack) -> bytes:
+    """The deck of a ``pack.Pack``: its pictures at screen size, with title and caption (a slide has room)."""
+    from dashboard.pack import count_line, source_names
+
+    pictures = pack.snapshots(scale=1)
+    slides = [
+        Slide(v.title, png, v.note, "; ".join(source_names(events, pack.data.sources)) or "none", count_line(events))
+        for v, png, events in zip(pack.viewset.views, pictures, pack.shown, strict=True)
+    ]
+    return to_pptx(pack.title, pack.summary, slides, pack.marking, pack.generated_at)
+
+
 def clean(text: str, limit: int) -> str:
     return safe_text.cut(_CONTROL.sub("", str(text)), limit)
 
