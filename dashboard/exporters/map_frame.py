@@ -21,6 +21,7 @@ from pyproj import Transformer
 from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry
 
 REGION = (57.0, 24.0, 70.0, 33.0)  # lon/lat box a frame never shrinks below
+MARKER_PT = 11  # an event marker's size in points
 PAD_PT = 40.0  # room around the outermost events for fanned markers and labels
 DETAIL_KM = 200.0  # events this close to the border belong in the detail inset
 DETAIL_PAD_PT = 60.0  # room for a town name beside an event at the edge

@@ -25,13 +25,19 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from pyproj import Proj
 
-from dashboard import safe_text, style
+from dashboard import style
 from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry
 from dashboard.exporters import labels
-from dashboard.exporters.map_frame import Box, MapFrame, place_box, project, unproject
+from dashboard.exporters.map_frame import MARKER_PT, Box, MapFrame, place_box, project, unproject
+from dashboard.exporters.strike_arrows import (  # noqa: F401  (the ids other labels keep clear of)
+    COUNT_GID,
+    DOT_GID,
+    HEAD_GID,
+    ORIGIN_GID,
+    draw_arrows,
+)
 from dashboard.towns import TOWNS, Town
 
-MARKER_PT = 11  # event marker size in points
 FAN_RADIUS_PT = (11.0, 2.6)  # events sharing a point fan out: max(11, 2.6 * n) points
 HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 SCALE_STEPS_KM = (10, 25, 50, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500, 2000)
@@ -60,10 +66,12 @@ def draw_map(
         draw_place_areas(ax, events, place_areas, colours)
     pt = frame.metres_per_point
     border = shapely.transform(geometry.border, lambda xy: np.column_stack(project(xy[:, 0], xy[:, 1])))
-    drawn = [border.buffer(5 * pt), *(shapely.box(*b) for b in avoid)]
+    border_zone = border.buffer(5 * pt)
+    drawn = [shapely.box(*b) for b in avoid]
     drawn += draw_towns(ax, events, frame, hide=detail_box)
-    drawn += draw_arrows(ax, events, frame)
     drawn += draw_events(ax, events, colours, frame)
+    drawn += draw_arrows(ax, events, frame, keep_clear=shapely.union_all(drawn), prefer_clear=border_zone)
+    drawn.append(border_zone)
     if len(events) > DENSE_MARKERS:  # a field of markers must not hide the line the map is about
         line = gpd.GeoSeries([geometry.border], crs=WGS84).to_crs(METRIC_CRS)
         line.plot(ax=ax, color=style.BORDER_COLOUR, linewidth=3.0, zorder=7, alpha=0.9)
@@ -143,7 +151,7 @@ def name_areas(ax: Axes, geometry: BorderGeometry, frame: MapFrame, drawn: shape
         spot = labels.label_spot(shape.intersection(view), drawn, size, frame.metres_per_point)
         if spot is None:
             continue
-        ax.text(*spot, text, ha="center", va="center", path_effects=HALO, clip_on=True, zorder=4, **look)
+        ax.text(*spot, text, ha="center", va="center", path_effects=HALO, clip_on=True, zorder=4, gid=AREA_GID, **look)
         half_w, half_h = size[0] * frame.metres_per_point / 2, size[1] * frame.metres_per_point / 2
         drawn = drawn.union(shapely.box(spot[0] - half_w, spot[1] - half_h, spot[0] + half_w, spot[1] + half_h))
 
@@ -181,6 +189,7 @@ def draw_towns(ax: Axes, events: pd.DataFrame, frame: MapFrame, hide: Box | None
             path_effects=HALO,
             clip_on=True,
             zorder=8,
+            gid=TOWN_GID,
         )
         near, far = gap * pt, (gap + width) * pt
         x0, x1 = (tx + near, tx + far) if right else (tx - far, tx - near)
@@ -198,63 +207,11 @@ def _label_gap_pt(events: pd.DataFrame, town: Town) -> float:
 
 TOWN_FONT = 10.5
 TOWN_GAP_PT = 9
+TOWN_GID, MARKERS_GID, AREA_GID = "town-name", "event-markers", "area-name"
+SCALE_GID, NORTH_GID = "scale-bar", "north-arrow"
 
 
 DENSE_MARKERS = 20_000
-ARROWS_ONE_BY_ONE = 100  # more crossings than this are drawn as one collection of dashed lines
-
-
-ORIGIN_LABEL_MIN_PT = 45  # a shorter arrow (a zoomed-out map) leaves no room to name its origin legibly
-
-
-def draw_arrows(ax: Axes, events: pd.DataFrame, frame: MapFrame) -> list[shapely.Geometry]:
-    """A dashed arrow per cross-border event, from the origin side (a dot named "from <country>") to the site.
-
-    Above ``ARROWS_ONE_BY_ONE`` the lines are one collection (a thousand
-    arrow patches took seconds to draw and hide each other's heads anyway);
-    the markers at their ends show where each one lands.
-    """
-    crossing = events[events["cross_border"].astype(bool) & events["origin_lat"].notna()]
-    tail_x, tail_y = project(crossing["origin_lon"], crossing["origin_lat"])
-    site_x, site_y = project(crossing["longitude"], crossing["latitude"])
-    if len(crossing) > ARROWS_ONE_BY_ONE:
-        segments = np.stack([np.column_stack([tail_x, tail_y]), np.column_stack([site_x, site_y])], axis=1)
-        ax.add_collection(
-            LineCollection(segments, colors=style.ARROW_COLOUR, linewidths=1.2, linestyles=(0, (5, 3)), zorder=5)
-        )
-        lines = shapely.linestrings(segments)
-        return [shapely.union_all(shapely.buffer(lines, 6 * frame.metres_per_point))]
-    drawn = []
-    origins = (
-        crossing["origin_country"].fillna("").astype(str) if "origin_country" in crossing else [""] * len(crossing)
-    )
-    for tx, ty, sx, sy, origin in zip(tail_x, tail_y, site_x, site_y, origins, strict=True):
-        # The origin end is drawn and named, so an arrow never reads as running between two targets.
-        ax.plot(tx, ty, "o", markersize=6.5, color=style.ARROW_COLOUR, markeredgecolor="white", zorder=6)
-        if origin and np.hypot(sx - tx, sy - ty) / frame.metres_per_point >= ORIGIN_LABEL_MIN_PT:
-            label = ax.annotate(
-                f"from {safe_text.for_picture(origin, 40)}", (tx, ty), xytext=(0, -9), textcoords="offset points",
-                fontsize=8.5, ha="center", va="top", zorder=6, color=style.ARROW_COLOUR,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-            )  # fmt: skip
-            label.set_parse_math(False)
-        ax.annotate(
-            "",
-            xy=(sx, sy),
-            xytext=(tx, ty),
-            arrowprops={
-                "arrowstyle": "-|>,head_length=0.7,head_width=0.35",
-                "color": style.ARROW_COLOUR,
-                "linewidth": 2.2,
-                "linestyle": (0, (5, 3)),
-                "mutation_scale": 18,
-                "shrinkA": 0,
-                "shrinkB": 8,
-            },
-            zorder=5,
-        )
-        drawn.append(shapely.LineString([(tx, ty), (sx, sy)]).buffer(6 * frame.metres_per_point))
-    return drawn
 
 
 def draw_events(ax: Axes, events: pd.DataFrame, colours: dict[str, str], frame: MapFrame) -> list[shapely.Geometry]:
@@ -282,6 +239,7 @@ def draw_events(ax: Axes, events: pd.DataFrame, colours: dict[str, str], frame: 
             edgecolors="white",
             linewidths=outline,
             zorder=6,
+            gid=MARKERS_GID,
         )
     return [labels.obstacle_points(mx, my, MARKER_PT * 0.8, frame.metres_per_point)]
 
@@ -304,7 +262,11 @@ def draw_scale_bar(
         np.concatenate([events["latitude"], [t.lat for t in TOWNS]]),
     )
     box = place_box(frame, size_pt, occupied, avoid or [])
-    ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], facecolor="white", alpha=0.85, lw=0, zorder=9))
+    ax.add_patch(
+        Rectangle(
+            box[:2], box[2] - box[0], box[3] - box[1], facecolor="white", alpha=0.85, lw=0, zorder=9, gid=SCALE_GID
+        )
+    )
     x0, y0 = box[0] + 12 * pt, box[1] + 8 * pt
     # Make the bar exactly ``km`` long on the ground where it is drawn.
     bar = km * 1000 * Proj(METRIC_CRS).get_factors(*unproject(x0, y0)).meridional_scale
@@ -333,6 +295,7 @@ def _north_arrow(ax: Axes, x: float, y: float, pt: float) -> None:
         xytext=(x, y),
         arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": INK, "lw": 2},
         zorder=10,
+        gid=NORTH_GID,
     )
     ax.text(*(head + direction * 9 * pt), "N", ha="center", va="center", fontsize=12, fontweight="bold", zorder=10)
 
