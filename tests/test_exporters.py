@@ -581,3 +581,21 @@ def test_csv_carries_distance_ranges_crossing_claims_and_original_actor_names(da
     assert (back["distance_min_km"] <= back["distance_to_border_km"]).all()
     assert (back["distance_to_border_km"] <= back["distance_max_km"]).all()
     assert back["claims"].str.len().max() > 0
+
+
+def test_an_inset_of_the_border_strip_only_when_an_event_lies_in_it(curated, monkeypatch):
+    """Far events (the capitals) shrink the border strip, so it gets a close-up inset; a picture of the
+    capitals alone does not get an empty one."""
+    from dashboard.exporters import map_frame, png_export, static_map
+
+    drawn = []
+    draw_map = static_map.draw_map
+    monkeypatch.setattr(static_map, "draw_map", lambda ax, *a, **k: drawn.append(ax) or draw_map(ax, *a, **k))
+    events = curated.events
+    near = events["distance_to_border_km"] <= map_frame.DETAIL_KM
+    assert near.any() and (~near).any()  # the bundled data has both
+    png_export.to_png(events, curated.geometry, "t", "c")
+    assert len(drawn) == 2  # the whole map and the inset
+    drawn.clear()
+    png_export.to_png(events[~near], curated.geometry, "t", "c")
+    assert len(drawn) == 1

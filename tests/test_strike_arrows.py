@@ -294,3 +294,15 @@ def test_both_strikes_on_one_map_and_the_plain_export(curated, drawn_axes):
         names = {name for name, _ in check_origin_names(ax, heads)}
         if number != 1:  # the overview is too small to name every origin; the others are not
             assert names == {"from Iran", "from Pakistan"}
+
+
+def test_the_legend_explains_a_count_on_an_arrow_only_when_one_is_drawn(curated, monkeypatch):
+    from dashboard.exporters import png_export
+
+    legends = []
+    real = png_export._map_handles
+    monkeypatch.setattr(png_export, "_map_handles", lambda *a, **k: legends.append(real(*a, **k)) or legends[-1])
+    png_export.to_png(crafted(curated, "one crossing twice"), curated.geometry, "t", "c")
+    png_export.to_png(crafted(curated, "one crossing twice").iloc[:1], curated.geometry, "t", "c")
+    counted = [[h.get_label() for h in handles if h.get_label().startswith("×2")] for handles in legends]
+    assert counted[0] and not counted[-1]

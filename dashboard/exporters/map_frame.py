@@ -95,9 +95,12 @@ def plan_frame(events: pd.DataFrame, width_pt: float, height_pt: float) -> MapFr
     return fit_frame(np.concatenate([rx, ex]), np.concatenate([ry, ey]), width_pt, height_pt)
 
 
-def detail_needed(frame: MapFrame) -> bool:
+def detail_needed(frame: MapFrame, events: pd.DataFrame) -> bool:
+    """An inset of the border strip: when far events make it small, and only if an event lies in it
+    (a view of meetings in the capitals gains nothing from an empty close-up)."""
     rx, _ = region_xy()
-    return frame.width > DETAIL_WHEN_WIDER * (rx.max() - rx.min())
+    near = bool((events["distance_to_border_km"] <= DETAIL_KM).any()) if len(events) else False
+    return near and frame.width > DETAIL_WHEN_WIDER * (rx.max() - rx.min())
 
 
 def plan_detail(events: pd.DataFrame, geometry: BorderGeometry, width_pt: float, height_pt: float) -> MapFrame:

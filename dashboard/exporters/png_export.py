@@ -29,7 +29,7 @@ from matplotlib.text import Text
 
 from dashboard import safe_text, style, uncertainty
 from dashboard.borders import ARROW_TAIL_KM, BorderGeometry
-from dashboard.exporters import map_frame, snapshot_labels, static_map
+from dashboard.exporters import map_frame, snapshot_labels, static_map, strike_arrows
 from dashboard.exporters.fields import EXPORT_COLUMNS, check_columns
 
 FIGURE_IN = (16.0, 10.0)
@@ -165,6 +165,7 @@ def _compose(
         page=page,
         areas=bool(areas),
         drawn=bool(drawn_area),
+        marks={artist.get_gid() for ax in axes for artist in ax.get_children()},
     )
     _footer(figure, stamp, basemap_note, len(events), page, 30 if marked else 12)
     for text in figure.findobj(Text):  # every string is drawn as itself: a "$" is never mathtext
@@ -201,7 +202,7 @@ def _draw_maps(
     frame = map_frame.plan_frame(events, box[2], box[3])
     ax = figure.add_axes(_fraction(box, page))
     drawn = [ax]
-    if map_frame.detail_needed(frame):
+    if map_frame.detail_needed(frame, events):
         drawn.append(_draw_with_inset(figure, ax, events, geometry, colours, frame, box, page, areas))
     else:
         static_map.draw_map(ax, events, geometry, frame, colours, place_areas=areas)
@@ -300,10 +301,12 @@ def _legend(
     page: tuple,
     areas: bool = False,
     drawn: bool = False,
+    marks: set | None = None,
 ) -> None:
-    """Three stacked legends in the right-hand column: actors, event types, the map's lines and areas."""
+    """Three stacked legends in the right-hand column: actors, event types, the map's lines and areas.
+    ``marks``: the ids of what the maps drew (``strike_arrows``' counts and leaders are explained)."""
     sections = [("Actor (colour)", _actor_handles(colours)), ("Event type (shape)", _type_handles(events))]
-    sections.append(("On the map", _map_handles(events, areas, drawn)))
+    sections.append(("On the map", _map_handles(events, areas, drawn, marks or set())))
     renderer = figure.canvas.get_renderer()
     for fontsize in (10.5, 9.0, 7.5):
         placed, y = [], top_pt
@@ -358,9 +361,10 @@ def _type_handles(events: pd.DataFrame) -> list:
     return [_marker(style.SHAPES[style.shape_for(kind)][0], "#495057", _wrap(kind)) for kind in kinds]
 
 
-def _map_handles(events: pd.DataFrame, areas: bool = False, drawn: bool = False) -> list:
-    """The border and provinces always; arrows, place areas, the filter's drawn area and fanned
-    markers only when drawn."""
+def _map_handles(events: pd.DataFrame, areas: bool = False, drawn: bool = False, marks: set | None = None) -> list:
+    """The border and provinces always; arrows (with their counts and dotted leaders), place areas, the
+    filter's drawn area and fanned markers only when drawn."""
+    marks = marks or set()
     handles = [Line2D([], [], color=style.BORDER_COLOUR, linewidth=3.6, label="Iran–Pakistan border")]
     handles += [
         Patch(
@@ -371,6 +375,12 @@ def _map_handles(events: pd.DataFrame, areas: bool = False, drawn: bool = False)
     if (events["cross_border"].astype(bool) & events["origin_lat"].notna()).any():
         label = _wrap(f"Cross-border strike or attack, from the origin side ({ARROW_TAIL_KM:g} km beyond the border)")
         handles.append(Line2D([], [], color=style.ARROW_COLOUR, linewidth=2.2, linestyle=(0, (5, 3)), label=label))
+    if strike_arrows.COUNT_GID in marks:
+        label = _wrap("×2 on an arrow: two crossings from one origin to sites close together")
+        handles.append(Line2D([], [], color=style.ARROW_COLOUR, linewidth=2.2, linestyle=(0, (5, 3)), label=label))
+    if strike_arrows.LEADER_GID in marks:
+        label = _wrap("Dotted: an arrow ending short of a crowded site carries on to it")
+        handles.append(Line2D([], [], color=style.ARROW_COLOUR, linewidth=1.1, linestyle=(0, (1, 1.5)), label=label))
     if areas:
         label = _wrap("Where an imprecise place may lie (circle or province), in the actor's colour")
         handles.append(Patch(facecolor="#49505714", edgecolor="#495057", linestyle="--", label=label))
