@@ -599,3 +599,68 @@ def test_an_inset_of_the_border_strip_only_when_an_event_lies_in_it(curated, mon
     drawn.clear()
     png_export.to_png(events[~near], curated.geometry, "t", "c")
     assert len(drawn) == 1
+
+
+def a_fan_where_the_inset_would_go(curated):
+    """The bundled events and a copy of the Islamabad group (8 markers fanned out) moved to the empty
+    west of the region, where an inset over the overview would stand: every spot would hide some."""
+    events = curated.events
+    place = events.groupby(["latitude", "longitude"])["event_id"].transform("size")
+    group = events[place == place.max()].assign(latitude=27.0, longitude=57.6)
+    group = group.assign(event_id=group["event_id"] + "-WEST")
+    return pd.concat([events, group], ignore_index=True)
+
+
+@pytest.mark.parametrize("which", ["bundled", "a fan where the inset would go"])
+def test_the_inset_hides_no_event(curated, monkeypatch, which):
+    """No marker of the overview is under the inset as drawn (fanned markers, with their size), unless
+    the inset itself shows that event larger; when every spot would hide one, it stands beside the map."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from dashboard.exporters import map_frame, png_export, static_map
+
+    events = curated.events if which == "bundled" else a_fan_where_the_inset_would_go(curated)
+    drawn = []
+    draw_map = static_map.draw_map
+    monkeypatch.setattr(
+        static_map,
+        "draw_map",
+        lambda ax, ev, g, frame, *a, **k: drawn.append((ax, frame)) or draw_map(ax, ev, g, frame, *a, **k),
+    )
+    figure = png_export._compose(events, curated.geometry, "t", "c", "stamp", "none")
+    FigureCanvasAgg(figure).draw()
+    (main, frame), (inset, detail) = drawn
+    x, y = (np.asarray(v) for v in map_frame.project(events["longitude"], events["latitude"]))
+    dx, dy = static_map.fan_offsets(events)
+    points = main.transData.transform(
+        np.column_stack([x + dx * frame.metres_per_point, y + dy * frame.metres_per_point])
+    )
+    half = map_frame.MARKER_PT / 2 * figure.dpi / 72
+    box = inset.get_window_extent()
+    under = (
+        (points[:, 0] + half > box.x0)
+        & (points[:, 0] - half < box.x1)
+        & (points[:, 1] + half > box.y0)
+        & (points[:, 1] - half < box.y1)
+    )
+    visible = main.get_window_extent()
+    in_view = (
+        (points[:, 0] >= visible.x0)
+        & (points[:, 0] <= visible.x1)
+        & (points[:, 1] >= visible.y0)
+        & (points[:, 1] <= visible.y1)
+    )
+    shown_larger = (x >= detail.xmin) & (x <= detail.xmax) & (y >= detail.ymin) & (y <= detail.ymax)
+    assert in_view.all()
+    assert not (under & ~shown_larger).any(), events.loc[under & ~shown_larger, "event_id"].tolist()
+    if which != "bundled":
+        assert box.x0 >= visible.x1  # beside the overview, not over it
+
+
+def fan_pt(events) -> np.ndarray:
+    """How far each event's marker is fanned out from its place, in points (``static_map.FAN_RADIUS_PT``)."""
+    from dashboard.exporters import static_map
+
+    shared = events.groupby(["latitude", "longitude"])["event_id"].transform("size").to_numpy()
+    radius = np.maximum(static_map.FAN_RADIUS_PT[0], static_map.FAN_RADIUS_PT[1] * shared)
+    return np.where(shared > 1, radius, 0.0)

@@ -22,6 +22,7 @@ from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry
 
 REGION = (57.0, 24.0, 70.0, 33.0)  # lon/lat box a frame never shrinks below
 MARKER_PT = 11  # an event marker's size in points
+INSET_CLEAR_PT = 40  # an inset keeps this far from an event: a fan of 10 markers and their size
 PAD_PT = 40.0  # room around the outermost events for fanned markers and labels
 DETAIL_KM = 200.0  # events this close to the border belong in the detail inset
 DETAIL_PAD_PT = 60.0  # room for a town name beside an event at the edge
@@ -132,7 +133,7 @@ def place_box(
 
     def cost(x0: float, y0: float) -> tuple[int, int]:
         candidate = (x0, y0, x0 + w, y0 + h)
-        covered = int(((ox >= x0) & (ox <= x0 + w) & (oy >= y0) & (oy <= y0 + h)).sum())
+        covered = _covered(ox, oy, candidate)
         return (sum(_overlaps(candidate, other) for other in avoid), covered)
 
     x0, y0 = min(starts, key=lambda start: cost(*start))
@@ -143,8 +144,11 @@ def place_inset(
     frame: MapFrame, size_pt: tuple[float, float], occupied: tuple[np.ndarray, np.ndarray], detail: Box
 ) -> Box:
     """Where the detail inset goes: clear of the detail area, covering the fewest
-    events and towns, and of those spots the one nearest the detail area."""
+    events and towns, and of those spots the one nearest the detail area. A point
+    counts as covered within ``INSET_CLEAR_PT`` of the inset: markers fan out
+    round a shared place, and a marker half under the frame is hidden too."""
     margin = 8 * frame.metres_per_point
+    pad = INSET_CLEAR_PT * frame.metres_per_point
     w, h = size_pt[0] * frame.metres_per_point, size_pt[1] * frame.metres_per_point
     xs = np.linspace(frame.xmin + margin, frame.xmax - margin - w, 24)
     ys = np.linspace(frame.ymin + margin, frame.ymax - margin - h, 16)
@@ -152,12 +156,17 @@ def place_inset(
     centre = ((detail[0] + detail[2]) / 2, (detail[1] + detail[3]) / 2)
 
     def cost(x0: float, y0: float) -> tuple[bool, int, float]:
-        covered = int(((ox >= x0) & (ox <= x0 + w) & (oy >= y0) & (oy <= y0 + h)).sum())
+        covered = _covered(ox, oy, (x0, y0, x0 + w, y0 + h), pad)
         distance = float(np.hypot(x0 + w / 2 - centre[0], y0 + h / 2 - centre[1]))
         return (_overlaps((x0, y0, x0 + w, y0 + h), detail), covered, distance)
 
     x0, y0 = min(((x, y) for x in xs for y in ys), key=lambda start: cost(*start))
     return (float(x0), float(y0), float(x0 + w), float(y0 + h))
+
+
+def _covered(x: np.ndarray, y: np.ndarray, box: Box, pad: float = 0.0) -> int:
+    """How many points lie in ``box`` grown by ``pad`` on every side."""
+    return int(((x >= box[0] - pad) & (x <= box[2] + pad) & (y >= box[1] - pad) & (y <= box[3] + pad)).sum())
 
 
 def _overlaps(a: Box, b: Box) -> bool:

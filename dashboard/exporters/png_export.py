@@ -246,6 +246,21 @@ def _outline(ax, corners: tuple) -> None:
     ax.set_ylim(*limits[1])
 
 
+INSET_GAP_PT = 10  # between the overview and an inset standing beside it
+
+
+def hidden_by(events: pd.DataFrame, frame, inset: tuple, detail: tuple) -> np.ndarray:
+    """Which events an inset at ``inset`` (metres) would hide in the overview: a marker (where its fan
+    puts it, with its size) under the inset, unless the inset itself shows it (it lies in ``detail``)."""
+    x, y = (np.asarray(v, dtype=float) for v in map_frame.project(events["longitude"], events["latitude"]))
+    dx, dy = static_map.fan_offsets(events)
+    pt = frame.metres_per_point
+    mx, my, half = x + dx * pt, y + dy * pt, map_frame.MARKER_PT / 2 * pt
+    under = (mx + half > inset[0]) & (mx - half < inset[2]) & (my + half > inset[1]) & (my - half < inset[3])
+    shown = (x >= detail[0]) & (x <= detail[2]) & (y >= detail[1]) & (y <= detail[3])
+    return under & ~shown
+
+
 def _draw_with_inset(
     figure: Figure,
     ax,
@@ -257,16 +272,28 @@ def _draw_with_inset(
     page: tuple,
     areas: dict | None = None,
 ):
-    """The overview with the border strip outlined, and the strip larger in an inset that covers no event."""
+    """The overview with the border strip outlined, and the strip larger in an inset that hides no event:
+    over a free part of the overview, or beside it when every spot would hide one."""
     inset_pt = (round(box[2] * INSET_SHARE[0]), round(box[3] * INSET_SHARE[1]))
     detail = map_frame.plan_detail(events, geometry, *inset_pt)
     ex, ey = map_frame.event_xy(events)
     tx, ty = map_frame.project([t.lon for t in static_map.TOWNS], [t.lat for t in static_map.TOWNS])
     inset = map_frame.place_inset(frame, inset_pt, (np.concatenate([ex, tx]), np.concatenate([ey, ty])), detail.box)
-    static_map.draw_map(ax, events, geometry, frame, colours, detail_box=detail.box, avoid=(inset,), place_areas=areas)
-    left = box[0] + (inset[0] - frame.xmin) / frame.metres_per_point
-    bottom = box[1] + (inset[1] - frame.ymin) / frame.metres_per_point
-    inset_ax = figure.add_axes(_fraction((left, bottom, *inset_pt), page), zorder=3)
+    if hidden_by(events, frame, inset, detail.box).any():
+        # Beside: the overview gives up the inset's width, and the inset stands at its right.
+        main = (box[0], box[1], box[2] - inset_pt[0] - INSET_GAP_PT, box[3])
+        frame = map_frame.plan_frame(events, main[2], main[3])
+        ax.set_position(_fraction(main, page))
+        static_map.draw_map(ax, events, geometry, frame, colours, detail_box=detail.box, place_areas=areas)
+        spot = (box[0] + box[2] - inset_pt[0], box[1] + (box[3] - inset_pt[1]) / 2, *inset_pt)
+    else:
+        static_map.draw_map(
+            ax, events, geometry, frame, colours, detail_box=detail.box, avoid=(inset,), place_areas=areas
+        )
+        left = box[0] + (inset[0] - frame.xmin) / frame.metres_per_point
+        bottom = box[1] + (inset[1] - frame.ymin) / frame.metres_per_point
+        spot = (left, bottom, *inset_pt)
+    inset_ax = figure.add_axes(_fraction(spot, page), zorder=3)
     pt = detail.metres_per_point
     title_box = (detail.xmin, detail.ymax - 26 * pt, detail.xmin + 160 * pt, detail.ymax)
     static_map.draw_map(inset_ax, events, geometry, detail, colours, north=False, avoid=(title_box,), place_areas=areas)
