@@ -264,7 +264,8 @@ def event_layer_data(
     area_keys, area_rings = _area_payload(areas or {})
     offsets = _stack_offsets(events)
     records = []
-    for position, (_, event) in enumerate(events.iterrows()):
+    # Plain dicts, not a Series per row: a pandas lookup per field cost 0.5 s for 500 events.
+    for position, event in enumerate(events.to_dict("records")):
         dx, dy = offsets[position]
         records.append(
             {
