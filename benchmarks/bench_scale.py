@@ -17,6 +17,12 @@ subprocesses so each peak-memory figure belongs to one size and one path:
   tooltip per filtered event, rendered -- only up to ``--obvious-max`` events
   in the file (default 100000; it takes ~45 s per 100k markers).
 
+``--prep-only`` runs the prep stage alone (the join's figure, ``prep.join_s``,
+without the minutes the exports take); ``--repeat N`` runs it N times, each in
+a fresh subprocess, keeps the run with the median ``join_s`` as ``prep`` and
+lists every run's in ``prep_join_s_runs`` (the machine is shared: one run is
+noise).
+
 Payload is the rendered HTML in UTF-8 bytes. Peak memory is the process's peak
 resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), so it
 includes the interpreter and imported libraries (~250 MB). Timings are wall
@@ -26,6 +32,7 @@ Measured on the 2-core build machine. Run from the repository root:
 
     .venv/bin/python benchmarks/bench_scale.py                       # 1e3 .. 1e6
     .venv/bin/python benchmarks/bench_scale.py --sizes 1000,100000,1000000 --json /tmp/scale.json
+    .venv/bin/python benchmarks/bench_scale.py --sizes 100000,1000000 --prep-only --repeat 5 --json /tmp/join.json
 """
 
 from __future__ import annotations
@@ -226,6 +233,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--obvious-max", type=int, default=100_000, help="largest size to run the obvious way")
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--prep-only", action="store_true", help="run only the prep stage (generate, join, write)")
+    parser.add_argument("--repeat", type=int, default=1, help="run the prep stage this many times; keep the median")
     parser.add_argument("--stage", nargs=2, metavar=("NAME", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
@@ -243,7 +252,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
         for n in sizes:
             path = Path(tmp) / f"events_{n}.parquet"
-            row = {"size": n, "prep": _run_stage("prep", f"{n}:{path}"), "fast": _run_stage("fast", str(path))}
+            row = {"size": n, **_run_prep(n, path, args.repeat)}
+            if args.prep_only:
+                results.append(row)
+                _print_prep_row(row, header=len(results) == 1)
+                continue
+            row["fast"] = _run_stage("fast", str(path))
             row["obvious"] = _run_stage("obvious", str(path)) if n <= args.obvious_max else None
             if row["obvious"]:
                 fast, slow = row["fast"], row["obvious"]
@@ -256,6 +270,20 @@ def main() -> int:
         args.json.write_text(json.dumps({"filter": filters.describe(FILTER), "sizes": results}, indent=2) + "\n")
         print(f"wrote {args.json}")
     return 0
+
+
+def _run_prep(n: int, path: Path, repeat: int) -> dict:
+    """The prep stage ``repeat`` times: the run with the median join time, and every run's join time."""
+    runs = sorted((_run_stage("prep", f"{n}:{path}") for _ in range(max(1, repeat))), key=lambda run: run["join_s"])
+    return {"prep": runs[(len(runs) - 1) // 2], "prep_join_s_runs": [run["join_s"] for run in runs]}
+
+
+def _print_prep_row(row: dict, header: bool) -> None:
+    if header:
+        print(f"{'events':>9} {'join s':>7} {'runs (join s)':<40} {'write s':>7} {'peak MB':>8}")
+    p = row["prep"]
+    runs = " ".join(f"{s:.2f}" for s in row["prep_join_s_runs"])
+    print(f"{row['size']:>9} {p['join_s']:>7.2f} {runs:<40} {p['write_s']:>7.2f} {p['peak_rss_mb']:>8.0f}", flush=True)
 
 
 def _print_row(row: dict, header: bool) -> None:

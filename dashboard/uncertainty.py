@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry, canonical_countries
+from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry, canonical_countries, distinct_objects
 
 PRECISE_RADIUS_KM = 2.0
 DEFAULT_RADIUS_KM = 25.0
@@ -66,38 +66,81 @@ def add_uncertainty(points: pd.DataFrame, geometry: BorderGeometry) -> pd.DataFr
     low = np.where(circle, np.maximum(0.0, d - np.nan_to_num(r)), np.nan)
     high = np.where(circle, d + np.nan_to_num(r), np.nan)
     declared = canonical_countries(points["country"]).to_numpy(dtype=object)
-    landed = points["country_geo"].to_numpy(dtype=object)
-    clipped = (declared == landed) & pd.Series(declared).isin(BORDER_SIDES).to_numpy()
+    landed = distinct_objects(points["country_geo"])
+    clipped = (declared == landed) & _border_side(declared)
     # The sides of the border the area reaches.
-    straddles = circle & ~clipped & (d < np.nan_to_num(r)) & pd.Series(landed).isin(BORDER_SIDES).to_numpy()
+    straddles = circle & ~clipped & (d < np.nan_to_num(r)) & _border_side(landed)
     side = np.where(landed != "", landed, declared)
-    keys = _area_keys(points, geometry)
-    for key in pd.unique(keys[~circle]):
-        rows = ~circle & (keys == key)
-        near, far, country = _polygon_span(geometry, key)
-        low[rows], high[rows], side[rows] = near, far, country
+    # A province's or country's span is worked out once per distinct area, then handed to its rows.
+    areas = np.flatnonzero(~circle)
+    named = [c for c in ("admin1", "admin1_geo", "country_geo", "country") if c in points.columns]
+    codes, keys = _area_key_codes(points[named].iloc[areas], geometry)
+    if len(keys):
+        near, far, country = zip(*(_polygon_span(geometry, key) for key in keys), strict=True)
+        low[areas], high[areas] = np.array(near)[codes], np.array(far)[codes]
+        side[areas] = np.array(country, dtype=object)[codes]
     points["distance_min_km"] = np.round(low, 1)
     points["distance_max_km"] = np.round(high, 1)
     origin = canonical_countries(points.get("origin_country", pd.Series("", index=points.index)).fillna(""))
     origin = origin.to_numpy(dtype=object)
-    crossed = np.where(origin == "", "no", np.where(straddles, "possibly", np.where(side == origin, "no", "yes")))
-    points["crossed"] = pd.Categorical(crossed, categories=CROSSED)
+    yes, no, possibly = range(len(CROSSED))
+    crossed = np.where(origin == "", no, np.where(straddles, possibly, np.where(side == origin, no, yes)))
+    points["crossed"] = pd.Categorical.from_codes(crossed, categories=CROSSED)
     return points
+
+
+def _border_side(names: np.ndarray) -> np.ndarray:
+    """Whether each name is Iran or Pakistan (kept as objects: no string column is built)."""
+    return pd.Series(names, dtype=object).isin(BORDER_SIDES).to_numpy()
 
 
 def _area_keys(points: pd.DataFrame, geometry: BorderGeometry) -> np.ndarray:
     """``area_key`` for every row, vectorised (only precision-3 rows use it)."""
-    provinces = geometry.provinces["name"]
+    codes, keys = _area_key_codes(points, geometry)
+    return np.array(keys, dtype=object)[codes] if len(keys) else np.zeros(0, dtype=object)
+
+
+def _area_key_codes(points: pd.DataFrame, geometry: BorderGeometry) -> tuple[np.ndarray, list[str]]:
+    """Each row's area key as a code into the distinct keys: ``province:<name>`` for the
+    declared ``admin1`` when it is a mapped province, else for the province the point
+    lies in, else ``country:<name>`` (where the point lies, else the declared country).
+
+    The key depends on four names only, so it is worked out once per distinct
+    combination of them (a million events hold a few dozen).
+    """
     admin1 = points.get("admin1", pd.Series("", index=points.index)).fillna("").astype(str)
-    admin1_geo = points["admin1_geo"].fillna("").astype(str)
-    country = points["country_geo"].fillna("").astype(str)
-    country = country.where(country != "", canonical_countries(points["country"]))
-    keys = np.where(
-        admin1.isin(provinces),
-        "province:" + admin1,
-        np.where(admin1_geo != "", "province:" + admin1_geo, "country:" + country),
+    names = pd.DataFrame(
+        {
+            "admin1": admin1,
+            "admin1_geo": points["admin1_geo"].fillna("").astype(str),
+            "country_geo": points["country_geo"].fillna("").astype(str),
+            "country": points["country"],
+        }
     )
-    return keys.astype(object)
+    combination, first = _distinct_rows(names)
+    distinct = names.iloc[first]
+    provinces = geometry.provinces["name"]
+    country = distinct["country_geo"].where(distinct["country_geo"] != "", canonical_countries(distinct["country"]))
+    keys = np.where(
+        distinct["admin1"].isin(provinces),
+        "province:" + distinct["admin1"],
+        np.where(distinct["admin1_geo"] != "", "province:" + distinct["admin1_geo"], "country:" + country),
+    )
+    key_codes, unique_keys = pd.factorize(keys.astype(object))
+    return key_codes[combination], list(unique_keys)
+
+
+def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code among the distinct rows of ``frame``, and the position of each
+    distinct row's first occurrence (codes in order of first occurrence)."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        values, distinct = pd.factorize(frame[column], use_na_sentinel=False)
+        # Made compact again after each column, so the combined code never overflows.
+        codes, _ = pd.factorize(codes * len(distinct) + values)
+    seen = np.maximum.accumulate(codes) if len(codes) else codes
+    first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)  # where each code appears first
+    return codes, first
 
 
 def _polygon(geometry: BorderGeometry, key: str) -> tuple[shapely.Geometry | None, str]:

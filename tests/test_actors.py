@@ -81,6 +81,18 @@ def test_canonicalise_keeps_the_names_as_written_and_is_idempotent(table):
     assert twice.loc[0, "actor1_original"] == "Baloch Liberation Army (BLA)"
 
 
+def test_canonicalise_leaves_its_input_alone_unless_told_not_to_copy(table):
+    frame = pd.DataFrame({"actor1": ["IRGC", "IRGC", "Unknown band", ""], "actor2": ["", "ISPR", "", "IRGC"]})
+    copied = canonicalise(frame, table)
+    assert list(frame.columns) == ["actor1", "actor2"] and frame.loc[0, "actor1"] == "IRGC"
+    assert copied["actor1"].tolist() == ["Military Forces of Iran", "Military Forces of Iran", "Unknown band", ""]
+    assert copied["actor2_kind"].tolist() == ["", "state force", "", "state force"]
+    assert copied["actor1"].dtype == copied["actor1_original"].dtype  # strings, as written names are
+    in_place = canonicalise(frame, table, copy=False)
+    assert in_place is frame
+    pd.testing.assert_frame_equal(in_place, copied)
+
+
 def test_colour_of_an_actor_does_not_depend_on_what_else_is_loaded(curated):
     alone = style.actor_colours(curated.events["actor1"])
     crowd = [f"Invented group {i}" for i in range(40)] * 50  # more frequent than every curated actor
