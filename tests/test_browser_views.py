@@ -98,3 +98,19 @@ def test_a_marker_click_is_reported_once(page):
     # and the page's recentring on the event and the popup fitting itself in were not reported.
     assert page.page.evaluate(REPORTS) == 1
     assert "Click a marker" not in page.page.get_by_text("Selected event").locator("..").inner_text()
+
+
+def test_after_another_basemap_the_analyst_s_moves_are_still_reported(page):
+    """A map drawn anew (another basemap) brings its own report gate, and the analyst's moves are
+    reported as before."""
+    basemap = page.page.get_by_role("combobox", name="Basemap")
+    basemap.scroll_into_view_if_needed()
+    basemap.click()
+    page.page.keyboard.type("Light map")
+    page.page.keyboard.press("Enter")
+    page.settle()
+    page.wait_for_markers()
+    page.page.evaluate(COUNT_REPORTS)
+    drag_map(page, -220, -140)
+    page.settle()
+    assert page.page.evaluate(REPORTS) == 1

@@ -39,8 +39,10 @@
     return JSON.stringify(rest);
   }
 
-  // Every report passes here (streamlit-folium calls this same object's method).
-  var send = component.setComponentValue.bind(component);
+  // Every report passes here (streamlit-folium calls this same object's method). Should a map be drawn
+  // anew in this same frame, its gate replaces this one; each sends through the original method.
+  if (!component.bordermapSend) { component.bordermapSend = component.setComponentValue.bind(component); }
+  var send = component.bordermapSend;
   var lastSent = shared.previous_data;
   component.setComponentValue = function (value) {
     if (!analystMoved && withoutFrame(value) === withoutFrame(lastSent)) { return; }  // only the page's frame
