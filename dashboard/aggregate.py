@@ -104,7 +104,8 @@ def bin_events(events: pd.DataFrame, bounds: Bounds | None, zoom: int) -> pd.Dat
             }
         )
     fatalities = events["fatalities"].to_numpy(dtype=float, na_value=0.0)[mask]
-    actor_codes, actor_names = pd.factorize(events["actor1"].to_numpy()[mask], use_na_sentinel=False)
+    # Factorised as the column's own type (Arrow text, a categorical), never as a million Python strings.
+    actor_codes, actor_names = pd.factorize(events["actor1"][mask], use_na_sentinel=False)
 
     zoom = int(zoom)
     while True:
@@ -179,13 +180,19 @@ def build_aggregate_layer(bins: pd.DataFrame, colours: Mapping[str, str]) -> fol
     return layer
 
 
-def _add_selected_ring(layer: folium.FeatureGroup, events: pd.DataFrame, selected_id: str | None) -> None:
+def _add_selected_ring(
+    layer: folium.FeatureGroup, events: pd.DataFrame, drawn: np.ndarray, selected_id: str | None
+) -> None:
     if selected_id is None:
         return
-    chosen = events[events["event_id"] == selected_id]
-    if chosen.empty:
-        return
-    selected_ring(chosen.iloc[0]).add_to(layer)
+    chosen = np.flatnonzero(drawn & (events["event_id"] == selected_id).to_numpy())
+    if len(chosen):
+        selected_ring(events.iloc[chosen[0]]).add_to(layer)
+
+
+def _rows(events: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The rows of ``mask``: the frame itself when that is all of them (no copy of every column)."""
+    return events if mask.all() else events[mask]
 
 
 def layer_for_view(
@@ -200,19 +207,36 @@ def layer_for_view(
     ``mapview.build_event_layer``) when at most ``AGGREGATE_ABOVE`` events lie
     in ``bounds``, else grid cells. Both draw the events a little beyond the
     view (``VIEW_PAD``) so a small pan does not show an empty edge; with
-    ``bounds=None`` the whole frame is in view. ``events`` is not changed."""
+    ``bounds=None`` the whole frame is in view. ``events`` is not changed, and
+    not copied: the cells are counted from a few columns, and only the events
+    drawn one by one (at most ``AGGREGATE_ABOVE``) are taken out of the frame.
+
+    The layer replaces the page's last one: it carries ``js/replaced_layers.js``,
+    so streamlit-folium does not keep every layer it ever drew in the browser."""
+    layer = _layer_for_view(events, colours, bounds, zoom, selected_id, detail_builder)
+    layer.add_child(DataScript("replaced_layers.js", {}))
+    return layer
+
+
+def _layer_for_view(
+    events: pd.DataFrame,
+    colours: Mapping[str, str],
+    bounds: Bounds | None,
+    zoom: int,
+    selected_id: str | None,
+    detail_builder: Callable[..., folium.FeatureGroup],
+) -> folium.FeatureGroup:
     if bounds is None or len(events) <= AGGREGATE_ABOVE:
         # Few enough to draw them all: a pan never finds a missing marker.
-        in_view = drawn = events
+        in_view = drawn = np.ones(len(events), dtype=bool)
     else:
-        in_view = events[in_bounds(events, bounds)]
-        drawn = events[in_bounds(events, bounds, VIEW_PAD)]
-    if len(in_view) <= AGGREGATE_ABOVE:
+        in_view, drawn = in_bounds(events, bounds), in_bounds(events, bounds, VIEW_PAD)
+    if in_view.sum() <= AGGREGATE_ABOVE:
         # The padded margin only if it keeps the per-event layer small too.
-        detail = drawn if len(drawn) <= AGGREGATE_ABOVE else in_view
-        return detail_builder(detail, dict(colours), selected_id)
-    layer = build_aggregate_layer(bin_events(drawn, _padded(bounds), zoom), colours)
-    _add_selected_ring(layer, drawn, selected_id)
+        detail = drawn if drawn.sum() <= AGGREGATE_ABOVE else in_view
+        return detail_builder(_rows(events, detail), dict(colours), selected_id)
+    layer = build_aggregate_layer(bin_events(events, _padded(bounds), zoom), colours)
+    _add_selected_ring(layer, events, drawn, selected_id)
     return layer
 
 

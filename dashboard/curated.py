@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from dashboard import config
@@ -24,7 +23,9 @@ from dashboard.sources import check_citations, load_seed_texts, read_sources
 
 @dataclass(frozen=True)
 class Dataset:
-    events: gpd.GeoDataFrame  # validated, typed, joined to the borders
+    # Validated, typed, joined to the borders: a GeoDataFrame, except events loaded from a saved GeoParquet
+    # file (datasets.load_configured), held without point geometry and with repeated text as categoricals.
+    events: pd.DataFrame
     sources: pd.DataFrame  # the registry, indexed by source_id
     geometry: BorderGeometry
     label: str  # what is in view, for the page's badge and export captions

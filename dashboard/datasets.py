@@ -16,8 +16,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.actors import canonicalise
-from dashboard.claims import annotate, empty_claims
-from dashboard.columnar import read_events_parquet
+from dashboard.columnar import compact_text, read_events_parquet
 from dashboard.curated import Dataset, load_curated
 from dashboard.gazetteer import Gazetteer
 from dashboard.importers import ImportResult, import_bytes, import_file
@@ -34,15 +33,23 @@ def combine(curated: Dataset, imported: ImportResult, mode: str) -> Dataset:
     theirs = imported.events  # the importer gives them the claim columns (empty)
     if mode == "replace":
         return Dataset(theirs, curated.sources, curated.geometry, f"{name} ({imported.loaded})", curated.claims)
-    events = pd.concat([curated.events, theirs], ignore_index=True)
-    events = gpd.GeoDataFrame(events, geometry="geometry", crs=curated.events.crs)
+    if "geometry" not in curated.events.columns:  # a big file's events, held without their points
+        events = compact_text(
+            pd.concat([curated.events, pd.DataFrame(theirs.drop(columns="geometry"))], ignore_index=True)
+        )
+    else:
+        events = pd.concat([curated.events, theirs], ignore_index=True)
+        events = gpd.GeoDataFrame(events, geometry="geometry", crs=curated.events.crs, copy=False)
     label = f"Curated events ({len(curated.events)}) + {name} ({imported.loaded})"
     return Dataset(events, curated.sources, curated.geometry, label, curated.claims)
 
 
 def with_claim_columns(events: pd.DataFrame) -> pd.DataFrame:
-    """Events saved without claim columns (an older GeoParquet): the claim columns, empty."""
-    return events if "claims" in events.columns else annotate(events, empty_claims())
+    """Events saved without claim columns (a GeoParquet file): the claim columns, empty, as
+    ``claims.annotate`` makes them when there is no claim, but without its copy of every column."""
+    if "claims" in events.columns:
+        return events
+    return events.assign(claims="", disputed=False, target_claimed_by="")
 
 
 @cache
@@ -75,8 +82,10 @@ def load_configured(
     if path is None:
         return curated, None
     if path.suffix.lower() == ".parquet":
-        # Joined once and saved (columnar.write_events_parquet): loads in seconds at 1e6 events.
-        events = with_claim_columns(_read_parquet(path))
+        # Joined once and saved (columnar.write_events_parquet): loads in seconds at 1e6 events. Held
+        # compact: no point geometry (latitude/longitude hold the points) and the repeated text as
+        # categoricals, a third of the memory (``columnar.read_events_parquet``).
+        events = compact_text(with_claim_columns(_read_parquet(path)))
         label = f"{path.name} ({len(events)})"
         return Dataset(events, curated.sources, curated.geometry, label, curated.claims), None
     imported = import_into(curated, path=path)
@@ -92,7 +101,7 @@ def _read_parquet(path: Path):
     if not stat.S_ISREG(info.st_mode):
         raise whole_file(str(path), "a regular GeoParquet file (this is not a regular file)")
     try:
-        events = read_events_parquet(path)
+        events = read_events_parquet(path, compact=True, points=False)
     except (ValueError, OSError) as err:
         reason = str(err).removeprefix(f"{path}: ")
         raise whole_file(str(path), f"a GeoParquet events file written by the project ({reason})") from None

@@ -597,4 +597,3 @@ def open_store(url: str) -> Store:
     store = Store(url)
     store.check_ready()
     return store
-

@@ -79,11 +79,12 @@ def bar_counts(events: pd.DataFrame, max_bars: int = MAX_BARS) -> tuple[pd.DataF
     The bin is the finest of day, week and month that gives at most ``max_bars``
     bars; beyond ``TOP_ACTORS`` actors the rest are counted as ``Other actors``.
     """
-    events = events[events["date_precision"].astype(str) == "day"] if len(events) else events
+    if len(events):  # the two columns counted only: a million rows of every column is 250 MB more
+        events = events[["event_date", "actor1"]][(events["date_precision"] == "day").to_numpy()]
     if events.empty:
         empty = pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "actor": [], "events": []})
         return empty, "day"
-    actor = events["actor1"].astype(object)
+    actor = events["actor1"].astype("str")  # counted as Arrow text, not a million Python strings
     ranked = actor.value_counts()
     if len(ranked) > TOP_ACTORS + 1:
         actor = actor.where(actor.isin(ranked.index[:TOP_ACTORS]), OTHER_ACTORS)

@@ -169,3 +169,24 @@ def test_a_cells_key_finds_exactly_its_events(curated):
         assert key is not None and int(in_cell(events, key).sum()) == count
     assert cell_from_tooltip("IRPK-2024-0116-STRIKE · Strike") is None
     assert cell_from_tooltip(None) is None
+
+
+@pytest.mark.parametrize("n", [10, aggregate.AGGREGATE_ABOVE + 1])
+def test_the_layer_lets_streamlit_folium_drop_the_layers_it_replaces(n):
+    # streamlit-folium keeps every feature group it drew (its issue 247): each layer forgets the replaced ones.
+    layer = aggregate.layer_for_view(synthetic(n), {}, REGION, 6, None, lambda *args: folium.FeatureGroup())
+    assert "window.feature_group.filter" in rendered(layer)
+
+
+def test_every_event_in_view_is_drawn_from_the_frame_itself_not_a_copy():
+    events = synthetic(50)
+    given = []
+    aggregate.layer_for_view(events, {}, REGION, 6, None, lambda e, c, s: given.append(e) or folium.FeatureGroup())
+    assert given[0] is events
+
+
+def test_binning_reads_a_categorical_actor_as_text():
+    events = synthetic(5000)
+    as_text = aggregate.bin_events(events, REGION, 7)
+    as_category = aggregate.bin_events(events.astype({"actor1": "category"}), REGION, 7)
+    pd.testing.assert_frame_equal(as_category, as_text)

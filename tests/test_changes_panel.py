@@ -47,4 +47,3 @@ def test_changes_since_a_time_on_the_page(edited_store):
     listing = next(d.value for d in at.dataframe if "Since" in d.value.columns)
     marked = dict(zip(listing["Event id"], listing["Since"], strict=True))
     assert marked.get(edited_id) == "changed: location"
-

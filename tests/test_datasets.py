@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from curated_counts import CURATED_EVENTS
 
@@ -54,3 +55,41 @@ def test_fingerprint_follows_the_content_not_the_label(curated):
     corrected.loc[0, "notes"] = corrected.loc[0, "notes"] + " (corrected)"
     changed = replace(curated, events=corrected)  # same label, same row count
     assert changed.label == curated.label and changed.fingerprint != curated.fingerprint
+
+
+# --- A saved GeoParquet file: held compact -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def saved_without_claims(curated, tmp_path_factory):
+    from dashboard.columnar import write_events_parquet
+
+    events = curated.events.drop(columns=["claims", "disputed", "target_claimed_by"])
+    return write_events_parquet(events, tmp_path_factory.mktemp("saved") / "events.parquet")
+
+
+def test_claim_columns_are_added_as_annotate_adds_none(curated):
+    from dashboard.claims import annotate, empty_claims
+    from dashboard.datasets import with_claim_columns
+
+    bare = curated.events.drop(columns=["claims", "disputed", "target_claimed_by"])
+    pd.testing.assert_frame_equal(with_claim_columns(bare), annotate(bare, empty_claims()))
+    assert with_claim_columns(curated.events) is curated.events
+
+
+def test_a_saved_file_is_held_compact_with_the_same_values(saved_without_claims, curated):
+    data, result = load_configured(saved_without_claims)
+    events = data.events
+    assert result is None and "geometry" not in events.columns
+    assert isinstance(events["country_geo"].dtype, pd.CategoricalDtype)
+    text = curated.events.drop(columns="geometry").assign(claims="", disputed=False, target_claimed_by="")
+    pd.testing.assert_frame_equal(events.astype(text.dtypes.to_dict()), pd.DataFrame(text))
+
+
+def test_an_upload_merged_into_a_saved_file_stays_compact(saved_without_claims, imported):
+    base, _ = load_configured(saved_without_claims)
+    merged = combine(base, imported, "merge")
+    assert len(merged.events) == len(base.events) + imported.loaded
+    assert list(merged.events.columns) == list(base.events.columns)
+    assert isinstance(merged.events["country_geo"].dtype, pd.CategoricalDtype)
+    assert list(merged.events["event_id"][len(base.events) :]) == list(imported.events["event_id"])
