@@ -102,20 +102,26 @@ def bar_counts(events: pd.DataFrame, max_bars: int = MAX_BARS) -> tuple[pd.DataF
 DAY_MS = 86_400_000
 
 
+def chart_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """What the chart draws from ``events``: ``bar_counts`` (the bars and their bin) and ``span_rows``."""
+    return (*bar_counts(events), span_rows(events))
+
+
 def timeline_chart(
     events: pd.DataFrame,
     colours: dict[str, str],
     chosen: tuple[dt.date, dt.date] | None = None,
     whole: tuple[dt.date, dt.date] | None = None,
+    counts: tuple[pd.DataFrame, str, pd.DataFrame] | None = None,
 ) -> alt.Chart:
     """A bar per day and actor; dragging across it selects a date interval.
 
     The x axis always spans ``whole`` (the data's full date range), so a brush
     can widen the range as well as narrow it; ``chosen`` (the filter's dates)
-    is shaded. Ticks are days, never hours.
+    is shaded. Ticks are days, never hours. ``counts``: ``chart_counts(events)``,
+    when already worked out (the page keeps them per filter without dates).
     """
-    data, bin_name = bar_counts(events)
-    spans = span_rows(events)
+    data, bin_name, spans = counts if counts is not None else chart_counts(events)
     present = set(data["actor"]) | set(spans["actor"])
     actors = [a for a in colours if a in present]
     palette = [colours[a] for a in actors]
