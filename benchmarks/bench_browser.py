@@ -12,7 +12,10 @@ Playwright and times, each ``--runs`` times (median reported):
   the crisis's events listed;
 * ``marker_click_s``: a click on a marker until the detail panel shows its
   event;
-* ``row_click_s``: a click on a list row until the map is centred on it.
+* ``row_click_s``: a click on a list row until the map is centred on it;
+* with ``--events N`` also ``actor_s`` (an actor chosen in the filter) and
+  ``date_s`` (a date range typed in), each until the page says so, the map
+  is drawn and no run is under way.
 
 With ``--events N`` the page runs on N synthetic events instead
 (``bench_scale.synthetic_events``, joined and saved as GeoParquet, loaded
@@ -205,8 +208,45 @@ def run_synthetic(browser, url: str) -> dict[str, float]:
         figures["marker_click_s"] = timed(click_at(tab, marker), lambda: detail_filled(tab))
     else:  # too many events for single markers: a grid cell's click sums it up beside the map
         figures["marker_click_s"] = timed(first_cell(tab), lambda: detail_filled(tab, ".cell-detail"))
+    idle(tab)
+    figures["actor_s"] = actor_change(tab)
+    figures["date_s"] = date_change(tab)
     tab.close()
     return figures
+
+
+ACTOR = "Jaish al-Adl"  # among the synthetic actors
+DATES = (("20230601", "20231231"), "from 1 Jun 2023 to 31 Dec 2023")  # typed (YYYYMMDD), then as the page says
+
+
+def shown(tab, words: str) -> None:
+    """The page's heading says ``words`` (the rerun has reached the page), the map is drawn, no run is on."""
+    tab.locator("h4", has_text=words).first.wait_for(timeout=120_000)
+    tab.wait_for_function(MAP_DRAWN, timeout=120_000)
+    tab.wait_for_function(IDLE, timeout=120_000)
+
+
+def actor_change(tab) -> float:
+    """An actor chosen in the filter: timed from the click on its name in the list."""
+    box = tab.get_by_test_id("stMultiSelect").filter(has_text="Actor (either side)")
+    field = box.locator("input")
+    field.click()
+    field.fill(ACTOR)
+    option = tab.get_by_role("option", name=ACTOR, exact=True)
+    option.wait_for()
+    seconds = timed(click_at(tab, option), lambda: shown(tab, f"involving {ACTOR}"))
+    tab.keyboard.press("Escape")
+    idle(tab)
+    return seconds
+
+
+def date_change(tab) -> float:
+    """A date range typed into the date widget: it applies when it loses focus, so that click is timed."""
+    (start, end), words = DATES
+    for field, digits in (("start", start), ("end", end)):
+        tab.get_by_role("spinbutton", name=f"year, Date range {field} date").click()
+        tab.keyboard.type(digits, delay=10)
+    return timed(click_at(tab, tab.get_by_role("heading", name="Filters")), lambda: shown(tab, words))
 
 
 def run_once(browser, url: str) -> dict[str, float]:
