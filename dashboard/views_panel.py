@@ -133,8 +133,8 @@ def sidebar(spec: filters.FilterSpec, shown, selected: str | None, set_widgets: 
     with st.sidebar, st.expander(f"Saved views ({len(current())})", icon=":material/bookmarks:"):
         _save_form(spec, shown, selected)
         _list(set_widgets, data, notice)
-        _file(notice)
-        _team(notice)
+        _file(data, notice)
+        _team(data, notice)
         _pack(data, notice)
 
 
@@ -210,7 +210,16 @@ def _list(set_widgets: Callable, data, notice: Callable) -> None:
                 st.button("Save changes", key=f"view_edit_{index}", on_click=_edit, args=(index,))
 
 
-def _file(notice: Callable) -> None:
+def _lacking(viewset: views.ViewSet, data, notice: Callable) -> bool:
+    """Whether the views name what the data in view lacks (an event, an actor, a type, a place): said, and
+    nothing loaded, as ``brief`` refuses them."""
+    problems = views.check_against(viewset, data.events, filters.options(data.events))
+    if problems:
+        notice(st.error, "Nothing was loaded: these views name what the data in view lacks.", "\n".join(problems))
+    return bool(problems)
+
+
+def _file(data, notice: Callable) -> None:
     saved = current()
     pending = st.session_state.pop("views_set_title_pending", None)  # from a loaded file, set before the widget
     if pending is not None:
@@ -231,6 +240,8 @@ def _file(notice: Callable) -> None:
             viewset = views.parse(upload.getvalue(), upload.name)
         except views.ViewsError as err:
             notice(st.error, "Nothing was loaded from the file:", str(err))
+            return
+        if _lacking(viewset, data, notice):
             return
         set_views(list(viewset.views))
         st.session_state["views_set_title_pending"] = viewset.title
@@ -261,7 +272,7 @@ def _pack(data, notice: Callable) -> None:
         )
 
 
-def _team(notice: Callable) -> None:
+def _team(data, notice: Callable) -> None:
     """With an event store: load the team's views, and (signed-in editors) keep these for the team."""
     from dashboard import config
 
@@ -275,6 +286,8 @@ def _team(notice: Callable) -> None:
     kept = open_store(url).view_set()
     if kept is not None and st.button(f"Load the team's views (version {kept[1]})", key="views_team_load"):
         viewset = views.parse(kept[0], "the team's views")
+        if _lacking(viewset, data, notice):
+            return
         set_views(list(viewset.views))
         st.session_state["views_set_title_pending"] = viewset.title
         st.session_state["views_team_version"] = kept[1]

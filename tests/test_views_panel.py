@@ -83,6 +83,19 @@ def test_the_views_file_loads_in_the_page_and_a_bad_one_is_refused_whole(story_s
     assert at.session_state["saved_views"] == [story_set.views[0]]  # nothing of the bad file loaded
 
 
+def test_a_views_file_naming_what_the_data_lacks_is_refused_in_the_page(story_set):
+    lacking = json.loads(STORY.read_text(encoding="utf-8"))
+    lacking["views"][0]["event"] = "NO-SUCH-EVENT"
+    lacking["views"][1]["query"]["actor"] = ["Nobody we know"]
+    at = page([story_set.views[0]])
+    at.file_uploader(key="views_upload").set_value(("lacks.json", json.dumps(lacking).encode(), "application/json"))
+    at.run()
+    text = " ".join(e.value for e in at.error).replace("\\", "")  # shown escaped: data, not Markdown
+    assert "view 1" in text and "NO-SUCH-EVENT" in text
+    assert "view 2" in text and "Nobody we know" in text
+    assert at.session_state["saved_views"] == [story_set.views[0]]  # as brief refuses them: nothing loaded
+
+
 def test_after_a_move_each_edit_box_holds_its_own_view(story_set):
     at = page(list(story_set.views[:2]))
     at = button(at, "view_down_0").click().run()
