@@ -213,19 +213,6 @@ def layer_for_view(
 
     The layer replaces the page's last one: it carries ``js/replaced_layers.js``,
     so streamlit-folium does not keep every layer it ever drew in the browser."""
-    layer = _layer_for_view(events, colours, bounds, zoom, selected_id, detail_builder)
-    layer.add_child(DataScript("replaced_layers.js", {}))
-    return layer
-
-
-def _layer_for_view(
-    events: pd.DataFrame,
-    colours: Mapping[str, str],
-    bounds: Bounds | None,
-    zoom: int,
-    selected_id: str | None,
-    detail_builder: Callable[..., folium.FeatureGroup],
-) -> folium.FeatureGroup:
     if bounds is None or len(events) <= AGGREGATE_ABOVE:
         # Few enough to draw them all: a pan never finds a missing marker.
         in_view = drawn = np.ones(len(events), dtype=bool)
@@ -234,9 +221,11 @@ def _layer_for_view(
     if in_view.sum() <= AGGREGATE_ABOVE:
         # The padded margin only if it keeps the per-event layer small too.
         detail = drawn if drawn.sum() <= AGGREGATE_ABOVE else in_view
-        return detail_builder(_rows(events, detail), dict(colours), selected_id)
-    layer = build_aggregate_layer(bin_events(events, _padded(bounds), zoom), colours)
-    _add_selected_ring(layer, events, drawn, selected_id)
+        layer = detail_builder(_rows(events, detail), dict(colours), selected_id)
+    else:
+        layer = build_aggregate_layer(bin_events(events, _padded(bounds), zoom), colours)
+        _add_selected_ring(layer, events, drawn, selected_id)
+    layer.add_child(DataScript("replaced_layers.js", {}))
     return layer
 
 
