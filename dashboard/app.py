@@ -850,24 +850,26 @@ def show_import_report(result: ImportResult) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def timeline_counts(_undated: pd.DataFrame, fingerprint: str, undated_spec: str) -> tuple:
-    """The timeline's bars and spans, kept per data and filter without its dates: changing only the dates
-    (a preset, a brush) redraws the shading, not a count over every event (0.5 s at a million)."""
-    return chart_counts(_undated)
+def timeline_counts(_data: Dataset, fingerprint: str, _undated: filters.FilterSpec, undated_key: str) -> tuple | None:
+    """The timeline's bars and spans for the events passing the filter without its dates (``None`` when
+    none does), kept per data and that filter: changing only the dates (a preset, a brush) redraws the
+    shading, neither filtering nor counting every event again (0.5 s at a million)."""
+    undated = filters.apply(_data.events, _undated)
+    return None if undated.empty else chart_counts(undated)
 
 
 def show_timeline(data: Dataset, spec: filters.FilterSpec, colours: dict) -> None:
     """Every date of the data, the chosen range shaded: a brush can widen the range as well as narrow it."""
     st.subheader("Timeline")
-    undated = filters.apply(data.events, replace(spec, start=None, end=None))
-    if undated.empty:
+    undated = replace(spec, start=None, end=None)
+    counts = timeline_counts(data, data.fingerprint, undated, repr(undated))
+    if counts is None:
         st.info("No events match the other filters, so the timeline has nothing to draw.")
         return
     first, last = data_date_range(data)
     chosen = (spec.start or first, spec.end or last)
     st.caption("Drag across the chart to choose the date range (the shaded band is the range in view).")
-    counts = timeline_counts(undated, data.fingerprint, repr(replace(spec, start=None, end=None)))
-    chart = timeline_chart(undated, colours, chosen=chosen, whole=(first, last), counts=counts)
+    chart = timeline_chart(data.events.iloc[0:0], colours, chosen=chosen, whole=(first, last), counts=counts)
     st.altair_chart(chart, key=TIMELINE_KEY, on_select="rerun", width="stretch")
 
 
