@@ -104,9 +104,12 @@ def cached_parquet(n: int, folder: Path = CACHE) -> Path:
     ``folder`` under a name that changes with the code that makes and joins them."""
     from bench_scale import synthetic_events
 
-    from dashboard import borders, columnar
+    from dashboard import actors, borders, columnar, nearest_segment, uncertainty
 
-    digest = hashlib.sha256(Path(borders.__file__).read_bytes())  # the join
+    digest = hashlib.sha256()
+    for module in (borders, nearest_segment, uncertainty, actors):  # the join, every module of it
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update((Path(borders.__file__).parent.parent / "data" / "actors.csv").read_bytes())
     for function in (synthetic_events, columnar.write_events_parquet):
         digest.update(inspect.getsource(function).encode())
     path = folder / f"events_{n}_{digest.hexdigest()[:12]}.parquet"

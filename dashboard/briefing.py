@@ -56,7 +56,6 @@ def make_export_with_manifest(
 
     For CSV, GeoJSON and KML the manifest goes beside the file:
     ``manifest.to_json(record)`` named ``manifest.sidecar_path(filename)``."""
-    _check(fmt, since)
     events = filters.apply(data.events, spec)
     view = view_value.build(data, spec, events, basemap=basemap, scale=scale, show_areas=show_areas)
     return export(view, fmt, generated_at, since)

@@ -21,7 +21,6 @@ against a pack too.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -29,9 +28,9 @@ import pandas as pd
 from dashboard import filters, manifest, views
 from dashboard.exporters import FORMATS, PACK_FORMATS
 from dashboard.exporters import view as view_value
+from dashboard.exporters.pdf_export import PLACEHOLDER  # sources are named alike in the briefing and the pack
 from dashboard.summary import headline
 
-PLACEHOLDER = re.compile(r"\s*\((no headline|not stated)[^)]*\)", re.IGNORECASE)
 NOT_STATED = ("not stated", "")
 
 

@@ -50,6 +50,10 @@ def one_more_pack_format(tmp_path, monkeypatch):
 
 
 def test_each_format_is_a_module_with_a_writer():
+    import importlib
+
+    for fmt in [*exporters.FORMATS.values(), *exporters.PACK_FORMATS.values()]:
+        assert callable(importlib.import_module(f"dashboard.exporters.{fmt.module}").write), fmt.module
     assert set(exporters.FORMATS) == {"csv", "geojson", "kml", "png", "pdf", "html"}
     for fmt in exporters.FORMATS.values():
         assert fmt.label and fmt.module.endswith("_export") and fmt.kind == "view"

@@ -655,12 +655,3 @@ def test_the_inset_hides_no_event(curated, monkeypatch, which):
     assert not (under & ~shown_larger).any(), events.loc[under & ~shown_larger, "event_id"].tolist()
     if which != "bundled":
         assert box.x0 >= visible.x1  # beside the overview, not over it
-
-
-def fan_pt(events) -> np.ndarray:
-    """How far each event's marker is fanned out from its place, in points (``static_map.FAN_RADIUS_PT``)."""
-    from dashboard.exporters import static_map
-
-    shared = events.groupby(["latitude", "longitude"])["event_id"].transform("size").to_numpy()
-    radius = np.maximum(static_map.FAN_RADIUS_PT[0], static_map.FAN_RADIUS_PT[1] * shared)
-    return np.where(shared > 1, radius, 0.0)

@@ -46,9 +46,6 @@ class Format(NamedTuple):
         return importlib.import_module(f"{__name__}.{self.module}").write(value)
 
 
-KINDS = ("view", "pack")
-
-
 def discover(kind: str = "view") -> dict[str, Format]:
     """Every format module of this package of ``kind``: a module with a literal ``FORMAT = {...}`` and a
     ``write``. The modules are read, not imported (``ast``), so listing formats loads no drawing

@@ -20,16 +20,16 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from dashboard import safe_text
-from dashboard.exporters import map_frame, static_map
+from dashboard.exporters import map_frame, static_map, strike_arrows
 
 MAX_LABELS = 12
 MARKERS_AVOIDED_MAX = 2000  # on a denser map every position covers some marker: only labels and marks count
 LABEL_GID, CALLOUT_GID = "event-label", "callout"
 KEEP_CLEAR = {
-    static_map.HEAD_GID,
-    static_map.ORIGIN_GID,
-    static_map.COUNT_GID,
-    static_map.DOT_GID,
+    strike_arrows.HEAD_GID,
+    strike_arrows.ORIGIN_GID,
+    strike_arrows.COUNT_GID,
+    strike_arrows.DOT_GID,
     static_map.SCALE_GID,
 }
 # Where the callout may go (axes fraction, alignment): upper left (the default), upper right, lower right, lower left.

@@ -29,13 +29,7 @@ from dashboard import style
 from dashboard.borders import METRIC_CRS, WGS84, BorderGeometry
 from dashboard.exporters import labels
 from dashboard.exporters.map_frame import MARKER_PT, Box, MapFrame, place_box, project, unproject
-from dashboard.exporters.strike_arrows import (  # noqa: F401  (the ids other labels keep clear of)
-    COUNT_GID,
-    DOT_GID,
-    HEAD_GID,
-    ORIGIN_GID,
-    draw_arrows,
-)
+from dashboard.exporters.strike_arrows import draw_arrows
 from dashboard.towns import TOWNS, Town
 
 FAN_RADIUS_PT = (11.0, 2.6)  # events sharing a point fan out: max(11, 2.6 * n) points
